@@ -1,0 +1,70 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config/config.js';
+import { ActivityTracker } from './domain/activity-tracker.js';
+import { AuthService } from './domain/auth-service.js';
+import type { Clock } from './domain/clock.js';
+import { PeopleService } from './domain/people-service.js';
+import { requireBearerToken } from './http/auth.js';
+import { acceptBooleansInAnyCase } from './http/boolean-query.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { rejectOtherMethods } from './http/method-not-allowed.js';
+import { healthRoutes } from './http/routes/health.js';
+import { peopleRoutes } from './http/routes/people.js';
+import { trackingIdOf } from './http/tracking-id.js';
+import { ErrorBodySchema } from './schemas/error-body.js';
+import { PersonSchema } from './schemas/person.js';
+import type { PeopleStore } from './store/people-store.js';
+
+export type AppSettings = Pick<
+  Config,
+  'flagsAsBooleans' | 'activityFlushMs' | 'tokenCacheTtlMs' | 'logLevel'
+>;
+
+export interface AppDeps {
+  store: PeopleStore;
+  clock: Clock;
+  settings: AppSettings;
+}
+
+/** The only place a Fastify instance is made: `rollcall serve` and the tests both call it. */
+export async function buildApp({ store, clock, settings }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: settings.logLevel, stream: process.stderr },
+    genReqId: trackingIdOf,
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const activity = new ActivityTracker(store, settings.activityFlushMs, (err) =>
+    app.log.error({ err }, 'recording activity failed'),
+  );
+  const auth = new AuthService(store, clock, {
+    cacheTtlMs: settings.tokenCacheTtlMs,
+    cacheMaxEntries: 100_000,
+  });
+  const people = new PeopleService(store, activity, clock, { flagsAsBooleans: settings.flagsAsBooleans });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('trackingid', request.id);
+  });
+  app.addHook('onReady', async () => activity.start());
+  app.addHook('onClose', async () => activity.stop());
+  app.addSchema(PersonSchema);
+  app.addSchema(ErrorBodySchema);
+  acceptBooleansInAnyCase(app);
+  registerErrorHandling(app);
+  healthRoutes(app);
+
+  await app.register(
+    async (webex) => {
+      requireBearerToken(webex, { auth, activity, clock });
+      await webex.register(peopleRoutes(people));
+    },
+    { prefix: '/v1' },
+  );
+  rejectOtherMethods(app, '/v1/people/me', ['GET']);
+  rejectOtherMethods(app, '/v1/people/:personId', ['GET']);
+  return app;
+}

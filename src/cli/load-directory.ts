@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises';
+import type { Clock } from '../domain/clock.js';
+import { toIso } from '../domain/clock.js';
+import { parseDirectory, parseDirectoryFile } from '../directory/parse-directory.js';
+import { DEMO_TOKEN_HOLDERS, demoDirectory } from '../directory/demo-directory.js';
+import { TokenService } from '../domain/token-service.js';
+import type { PeopleStore } from '../store/people-store.js';
+
+const DEMO_META_KEY = 'demo';
+const DEMO_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+/** Replaces the directory with a directory file; a bad file is rejected before anything is written. */
+export async function seedFromFile(store: PeopleStore, path: string, clock: Clock): Promise<number> {
+  const directory = parseDirectoryFile(await readFile(path, 'utf8'), clock.now());
+  await store.replaceDirectory(directory, clock.now());
+  await store.setMeta(DEMO_META_KEY, '0');
+  return directory.people.length;
+}
+
+export async function loadDemo(store: PeopleStore, clock: Clock): Promise<void> {
+  await store.replaceDirectory(parseDirectory(demoDirectory(clock.now()), clock.now()), clock.now());
+  await store.setMeta(DEMO_META_KEY, '1');
+}
+
+export async function isDemo(store: PeopleStore): Promise<boolean> {
+  return (await store.getMeta(DEMO_META_KEY)) === '1';
+}
+
+/** Fresh tokens for a few demo people, valid for a day, so that a first `curl` works at once. */
+export async function mintDemoTokens(store: PeopleStore, clock: Clock): Promise<string[]> {
+  const tokens = new TokenService(store, clock);
+  const expiresAt = clock.now() + DEMO_TOKEN_LIFETIME_MS;
+  const lines: string[] = [];
+  for (const email of DEMO_TOKEN_HOLDERS) {
+    lines.push(`  ${email.padEnd(22)} ${await tokens.create(email, expiresAt)}`);
+  }
+  return [`Demo tokens (valid until ${toIso(expiresAt)}):`, ...lines];
+}

@@ -1,0 +1,46 @@
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../app.js';
+import type { Config } from '../config/config.js';
+import { systemClock } from '../domain/clock.js';
+import { openStore } from '../store/open-store.js';
+import { isDemo, loadDemo, mintDemoTokens, seedFromFile } from './load-directory.js';
+
+export interface ServeOptions {
+  config: Config;
+  /** Load the demo directory into an empty database (default: only on the default database file). */
+  demo: boolean;
+  print: (line: string) => void;
+}
+
+export async function serve({ config, demo, print }: ServeOptions): Promise<void> {
+  const clock = systemClock;
+  const store = openStore(config.db);
+  try {
+    if (config.seed !== undefined) {
+      print(`Loaded ${await seedFromFile(store, config.seed, clock)} people from ${config.seed}`);
+    } else if (demo && (await store.countPeople()) === 0) {
+      await loadDemo(store, clock);
+      print('Loaded the demo directory (Acme, managed by Northwind Partners).');
+    }
+    await store.deleteExpiredTokens(clock.now());
+    if (await isDemo(store)) (await mintDemoTokens(store, clock)).forEach((line) => print(line));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+
+  const app = await buildApp({ store, clock, settings: config });
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  print(`Rollcall listening on http://${host}:${address.port}`);
+
+  const stop = async () => {
+    // In-flight requests finish; new connections are refused; then the database is closed.
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+}

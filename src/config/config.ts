@@ -1,0 +1,86 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+// Every setting once: its type, default and description. Defaults ← environment ← flags,
+// validated once at start.
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const ConfigSchema = Type.Object({
+  host: Type.String({ default: '127.0.0.1', description: 'Address to listen on.' }),
+  port: Type.Integer({
+    minimum: 0,
+    maximum: 65535,
+    default: 8080,
+    description: 'Port to listen on (0: any).',
+  }),
+  db: Type.String({
+    minLength: 1,
+    default: './rollcall.db',
+    description: 'SQLite file, or :memory:.',
+  }),
+  seed: Type.Optional(
+    Type.String({ minLength: 1, description: 'Directory file that replaces the directory at start.' }),
+  ),
+  flagsAsBooleans: Type.Boolean({
+    default: false,
+    description: 'Send invitePending/loginEnabled as JSON booleans instead of "true"/"false".',
+  }),
+  activityFlushMs: Type.Integer({
+    minimum: 10,
+    default: 5000,
+    description: 'How often recorded activity (token use) is written to the store, in ms.',
+  }),
+  tokenCacheTtlMs: Type.Integer({
+    minimum: 0,
+    default: 10000,
+    description: 'How long a resolved token is trusted before the store is asked again, in ms.',
+  }),
+  logLevel: Type.Union(
+    LOG_LEVELS.map((l) => Type.Literal(l)),
+    { default: 'warn', description: 'Log level of the JSON logs on standard error.' },
+  ),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+export type ConfigKey = keyof Config;
+
+export const ENV_NAMES: Record<ConfigKey, string> = {
+  host: 'HOST',
+  port: 'PORT',
+  db: 'ROLLCALL_DB',
+  seed: 'ROLLCALL_SEED',
+  flagsAsBooleans: 'ROLLCALL_FLAGS_AS_BOOLEANS',
+  activityFlushMs: 'ROLLCALL_ACTIVITY_FLUSH_MS',
+  tokenCacheTtlMs: 'ROLLCALL_TOKEN_CACHE_TTL_MS',
+  logLevel: 'ROLLCALL_LOG_LEVEL',
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Defaults, then environment variables, then flags (already parsed, possibly strings). */
+export function resolveConfig(flags: Partial<Record<ConfigKey, unknown>>, env: NodeJS.ProcessEnv): Config {
+  const merged: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigSchema.properties) as ConfigKey[]) {
+    const fromEnv = env[ENV_NAMES[key]];
+    const value = flags[key] ?? (fromEnv === '' ? undefined : fromEnv);
+    if (value !== undefined) merged[key] = value;
+  }
+  const candidate = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, merged));
+  const error = Value.Errors(ConfigSchema, candidate).First();
+  if (error) {
+    const key = error.path.slice(1) as ConfigKey;
+    throw new ConfigError(
+      `Invalid setting ${key} (flag --${kebab(key)} or ${ENV_NAMES[key]}): ${JSON.stringify(
+        (candidate as Record<string, unknown>)[key],
+      )} ${error.message}`,
+    );
+  }
+  return candidate as Config;
+}
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

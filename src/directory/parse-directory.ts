@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { Value } from '@sinclair/typebox/value';
+import { decodeHydraId, resolveOpaqueRef, resolveUuidRef } from '../domain/ids.js';
+import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../domain/model.js';
+import { ROLE_NAMES } from '../domain/roles.js';
+import { hashToken } from '../domain/tokens.js';
+import {
+  DirectoryFileSchema,
+  type DirectoryFile,
+  type DirectoryPersonEntry,
+  type DirectoryTokenEntry,
+} from './directory-file-schema.js';
+
+/** A directory file that cannot be loaded; the message names the entry and the field. */
+export class DirectoryFileError extends Error {
+  override name = 'DirectoryFileError';
+}
+
+/** Parses and checks a whole directory file before anything is written. */
+export function parseDirectoryFile(text: string, now: number): Directory {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new DirectoryFileError(`Directory file is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseDirectory(json, now);
+}
+
+export function parseDirectory(json: unknown, now: number): Directory {
+  const first = Value.Errors(DirectoryFileSchema, json).First();
+  if (first) throw new DirectoryFileError(`${describePath(json, first.path)}: ${first.message}`);
+  return new DirectoryReader(json as DirectoryFile, now).read();
+}
+
+/** `/people/3/phoneNumbers/0/type` → `people[3] (a@acme.test).phoneNumbers[0].type` */
+function describePath(json: unknown, path: string): string {
+  const parts = path.split('/').slice(1);
+  let out = '';
+  let node: unknown = json;
+  for (const part of parts) {
+    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+    if (/^\d+$/.test(part)) {
+      out += `[${part}]`;
+      const label = entryLabel(node);
+      if (label && out.split('[').length === 2) out += ` (${label})`;
+    } else {
+      out += out ? `.${part}` : part;
+    }
+  }
+  return out || 'directory file';
+}
+
+function entryLabel(node: unknown): string | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  const entry = node as { id?: unknown; emails?: unknown };
+  if (Array.isArray(entry.emails) && typeof entry.emails[0] === 'string') return entry.emails[0];
+  return typeof entry.id === 'string' ? entry.id : undefined;
+}
+
+class DirectoryReader {
+  private readonly orgIds = new Set<string>();
+  private readonly personIds = new Set<string>();
+  private readonly emails = new Set<string>();
+  private readonly tokens = new Set<string>();
+
+  constructor(
+    private readonly file: DirectoryFile,
+    private readonly now: number,
+  ) {}
+
+  read(): Directory {
+    const orgs = this.file.orgs.map((entry, i) =>
+      this.readOrgId(entry.id, `orgs[${i}] (${entry.displayName})`),
+    );
+    const orgRecords: OrgRecord[] = this.file.orgs.map((entry, i) => ({
+      id: orgs[i] as string,
+      displayName: entry.displayName,
+      manages: (entry.manages ?? []).map((ref, j) =>
+        this.knownOrg(ref, `orgs[${i}] (${entry.displayName}).manages[${j}]`),
+      ),
+    }));
+    const people: PersonRecord[] = [];
+    const tokens: TokenRecord[] = [];
+    this.file.people.forEach((entry, i) => {
+      const where = `people[${i}] (${entry.emails[0] ?? entry.id ?? i})`;
+      const person = this.readPerson(entry, where);
+      people.push(person);
+      (entry.tokens ?? []).forEach((token, j) =>
+        tokens.push(this.readToken(token, person.id, `${where}.tokens[${j}]`)),
+      );
+    });
+    return { orgs: orgRecords, people, tokens };
+  }
+
+  private readOrgId(ref: string, where: string): string {
+    const id = resolveUuidRef('ORGANIZATION', ref);
+    if (!id) fail(where, 'id', `"${ref}" is neither a UUID nor an organization ID`);
+    if (this.orgIds.has(id)) fail(where, 'id', `duplicate organization id "${ref}"`);
+    this.orgIds.add(id);
+    return id;
+  }
+
+  private knownOrg(ref: string, where: string): string {
+    const id = resolveUuidRef('ORGANIZATION', ref);
+    if (!id || !this.orgIds.has(id)) throw new DirectoryFileError(`${where}: unknown organization "${ref}"`);
+    return id;
+  }
+
+  private readPerson(entry: DirectoryPersonEntry, where: string): PersonRecord {
+    const id = entry.id === undefined ? randomUUID() : resolveUuidRef('PEOPLE', entry.id);
+    if (!id) fail(where, 'id', `"${entry.id}" is neither a UUID nor a person ID`);
+    if (this.personIds.has(id)) fail(where, 'id', `duplicate person id "${entry.id}"`);
+    this.personIds.add(id);
+    const orgId = this.knownOrg(entry.orgId, `${where}.orgId`);
+    for (const email of entry.emails) this.claimEmail(email, where);
+    const displayName =
+      entry.displayName ?? [entry.firstName, entry.lastName].filter((n) => n !== undefined).join(' ');
+    if (!displayName) fail(where, 'displayName', 'one of displayName, firstName or lastName is required');
+    const created = entry.created === undefined ? this.now : parseTime(entry.created, where, 'created');
+    const person: PersonRecord = {
+      id,
+      orgId,
+      type: entry.type ?? 'person',
+      emails: entry.emails,
+      displayName,
+      phoneNumbers: entry.phoneNumbers ?? [],
+      roles: (entry.roles ?? []).map((r, j) => readRole(r, where, j)),
+      licenses: (entry.licenses ?? []).map((l, j) => opaque('LICENSE', l, where, `licenses[${j}]`)),
+      addresses: entry.addresses ?? [],
+      siteUrls: entry.siteUrls ?? [],
+      sipAddresses: entry.sipAddresses ?? [],
+      invitePending: flag(entry.invitePending, false),
+      loginEnabled: flag(entry.loginEnabled, true),
+      statusSharing: entry.presence?.sharing ?? true,
+      created,
+      lastModified:
+        entry.lastModified === undefined ? created : parseTime(entry.lastModified, where, 'lastModified'),
+    };
+    copyDefined(person, entry, [
+      'nickName',
+      'firstName',
+      'lastName',
+      'avatar',
+      'extension',
+      'department',
+      'manager',
+      'title',
+      'timezone',
+      'xmppFederationJid',
+    ]);
+    if (entry.locationId !== undefined)
+      person.locationId = opaque('LOCATION', entry.locationId, where, 'locationId');
+    if (entry.managerId !== undefined) {
+      const managerId = resolveUuidRef('PEOPLE', entry.managerId);
+      if (!managerId) fail(where, 'managerId', `"${entry.managerId}" is neither a UUID nor a person ID`);
+      person.managerId = managerId;
+    }
+    if (entry.presence?.state !== undefined) person.presenceState = entry.presence.state;
+    if (entry.presence?.lastActivity !== undefined) {
+      person.lastActivity = parseTime(entry.presence.lastActivity, where, 'presence.lastActivity');
+    }
+    return person;
+  }
+
+  private claimEmail(email: string, where: string): void {
+    if (!/^[^\s@]+@[^\s@]+$/.test(email)) fail(where, 'emails', `"${email}" is not an email address`);
+    const key = email.toLowerCase();
+    if (this.emails.has(key)) fail(where, 'emails', `duplicate email "${email}"`);
+    this.emails.add(key);
+  }
+
+  private readToken(token: DirectoryTokenEntry, personId: string, where: string): TokenRecord {
+    const plain = typeof token === 'string' ? token : token.token;
+    const hash = hashToken(plain);
+    if (this.tokens.has(hash)) throw new DirectoryFileError(`${where}: duplicate token`);
+    this.tokens.add(hash);
+    if (typeof token === 'string' || token.expires === undefined) return { hash, personId };
+    return { hash, personId, expiresAt: parseTime(token.expires, where, 'expires') };
+  }
+}
+
+function fail(where: string, field: string, problem: string): never {
+  throw new DirectoryFileError(`${where}.${field}: ${problem}`);
+}
+
+function parseTime(value: string, where: string, field: string): number {
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(ms)) {
+    fail(where, field, `"${value}" is not an ISO-8601 date-time`);
+  }
+  return ms;
+}
+
+function flag(value: boolean | 'true' | 'false' | undefined, fallback: boolean): boolean {
+  return value === undefined ? fallback : value === true || value === 'true';
+}
+
+function readRole(ref: string, where: string, index: number): string {
+  if ((ROLE_NAMES as readonly string[]).includes(ref)) return ref;
+  const decoded = decodeHydraId(ref);
+  if (decoded?.type === 'ROLE') return decoded.id;
+  return fail(
+    where,
+    `roles[${index}]`,
+    `"${ref}" is neither a role name (${ROLE_NAMES.join(', ')}) nor a role ID`,
+  );
+}
+
+function opaque(type: 'LICENSE' | 'LOCATION', ref: string, where: string, field: string): string {
+  const value = resolveOpaqueRef(type, ref);
+  if (value === undefined) fail(where, field, `"${ref}" is an ID of another kind than ${type}`);
+  return value;
+}
+
+function copyDefined(
+  person: PersonRecord,
+  entry: DirectoryPersonEntry,
+  keys: readonly (keyof PersonRecord & keyof DirectoryPersonEntry)[],
+): void {
+  for (const key of keys) {
+    const value = entry[key];
+    if (value !== undefined) (person as unknown as Record<string, unknown>)[key] = value;
+  }
+}

@@ -1,0 +1,68 @@
+import { LRUCache } from 'lru-cache';
+import type { PeopleStore } from '../store/people-store.js';
+import { makeCaller, type Caller } from './caller.js';
+import type { Clock } from './clock.js';
+import { UnauthorizedError } from './errors.js';
+import { hashToken } from './tokens.js';
+
+interface CachedCaller {
+  caller: Caller;
+  expiresAt: number | undefined;
+}
+
+export interface AuthSettings {
+  /** How long a resolved token is trusted before the store is asked again. */
+  cacheTtlMs: number;
+  cacheMaxEntries: number;
+}
+
+/** Resolves bearer tokens to callers, with a short-lived cache so a request costs no token lookup. */
+export class AuthService {
+  private readonly cache: LRUCache<string, CachedCaller>;
+
+  constructor(
+    private readonly store: PeopleStore,
+    private readonly clock: Clock,
+    settings: AuthSettings,
+  ) {
+    this.cache = new LRUCache({
+      max: settings.cacheMaxEntries,
+      ttl: settings.cacheTtlMs,
+      // The cache's own TTL runs on the real clock; token expiry below runs on the injected one.
+      ttlAutopurge: false,
+    });
+  }
+
+  async authenticate(token: string): Promise<Caller> {
+    const hash = hashToken(token);
+    const entry = this.cache.get(hash) ?? (await this.load(hash));
+    if (entry.expiresAt !== undefined && entry.expiresAt <= this.clock.now()) {
+      this.cache.delete(hash);
+      throw new UnauthorizedError();
+    }
+    return entry.caller;
+  }
+
+  /** Forget every cached token of a person whose record or tokens changed. */
+  forgetPerson(personId: string): void {
+    for (const [hash, entry] of this.cache.entries()) {
+      if (entry.caller.person.id === personId) this.cache.delete(hash);
+    }
+  }
+
+  forgetAll(): void {
+    this.cache.clear();
+  }
+
+  private async load(hash: string): Promise<CachedCaller> {
+    const token = await this.store.findToken(hash);
+    const person = token && (await this.store.getPerson(token.personId));
+    if (!token || !person) throw new UnauthorizedError();
+    const entry = {
+      caller: makeCaller(person, await this.store.getManagedOrgIds(person.orgId)),
+      expiresAt: token.expiresAt,
+    };
+    this.cache.set(hash, entry);
+    return entry;
+  }
+}

@@ -1,0 +1,58 @@
+// Domain errors carry their HTTP status; http/error-handler.ts is the only place that writes them out.
+// Message texts live in one table so that the strings clients match on stay stable.
+export const MESSAGES = {
+  unauthorized: 'The request requires a valid access token set in the Authorization request header.',
+  personNotFound: 'Person not found.',
+  resourceNotFound: 'The requested resource could not be found.',
+  methodNotAllowed: 'The requested method is not supported for this resource.',
+  forbidden: 'The request is understood, but it has been refused or access is not allowed.',
+  internal: 'Something went wrong on the server. If the issue persists, contact the server administrator.',
+} as const;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly description: string = message,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequestError extends ApiError {
+  constructor(message: string, description?: string) {
+    super(400, message, description);
+  }
+}
+
+export class UnauthorizedError extends ApiError {
+  constructor(description: string = MESSAGES.unauthorized) {
+    super(401, MESSAGES.unauthorized, description);
+  }
+}
+
+export class ForbiddenError extends ApiError {
+  constructor(description: string = MESSAGES.forbidden) {
+    super(403, MESSAGES.forbidden, description);
+  }
+}
+
+export class NotFoundError extends ApiError {
+  constructor(message: string = MESSAGES.resourceNotFound) {
+    super(404, message);
+  }
+}
+
+export class MethodNotAllowedError extends ApiError {
+  constructor(allowed: readonly string[]) {
+    super(405, MESSAGES.methodNotAllowed, MESSAGES.methodNotAllowed, { allow: allowed.join(', ') });
+  }
+}
+
+export class ConflictError extends ApiError {
+  constructor(message: string) {
+    super(409, message);
+  }
+}

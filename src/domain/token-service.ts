@@ -1,0 +1,33 @@
+import type { PeopleStore } from '../store/people-store.js';
+import type { Clock } from './clock.js';
+import { resolveUuidRef } from './ids.js';
+import { generateToken, hashToken } from './tokens.js';
+
+export class UnknownPersonError extends Error {
+  override name = 'UnknownPersonError';
+}
+
+/** Mints bearer tokens for people; only their hashes are stored. */
+export class TokenService {
+  constructor(
+    private readonly store: PeopleStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** `person` is a hydra ID, a UUID or an email address. Returns the plain token, shown once. */
+  async create(person: string, expiresAt?: number): Promise<string> {
+    const personId = await this.resolvePerson(person);
+    if (!personId) throw new UnknownPersonError(`No person with id or email "${person}".`);
+    const token = generateToken();
+    const record = { hash: hashToken(token), personId, ...(expiresAt !== undefined && { expiresAt }) };
+    await this.store.addToken(record, this.clock.now());
+    return token;
+  }
+
+  private async resolvePerson(ref: string): Promise<string | undefined> {
+    if (ref.includes('@')) return this.store.findPersonIdByEmail(ref);
+    const id = resolveUuidRef('PEOPLE', ref);
+    if (id === undefined) return undefined;
+    return (await this.store.getPerson(id)) ? id : undefined;
+  }
+}

@@ -1,0 +1,65 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, MESSAGES, NotFoundError } from '../domain/errors.js';
+import type { ErrorBody } from '../schemas/error-body.js';
+
+// The only writer of error bodies: {message, errors: [{description}], trackingId}.
+
+type ValidationIssue = NonNullable<FastifyError['validation']>[number];
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ApiError) return sendError(request, reply, error);
+    if (error.validation) {
+      const message = describeValidation(error.validation[0], error.validationContext);
+      return sendError(request, reply, new ApiError(400, message));
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return sendError(request, reply, new ApiError(status, clientErrorMessage(status, error)));
+    }
+    request.log.error({ err: error }, 'request failed');
+    return sendError(request, reply, new ApiError(500, MESSAGES.internal));
+  });
+
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, new NotFoundError()));
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
+  const body: ErrorBody = {
+    message: error.message,
+    errors: [{ description: error.description }],
+    trackingId: request.id,
+  };
+  return reply.code(error.status).headers(error.headers).send(body);
+}
+
+function describeValidation(issue: ValidationIssue | undefined, context: string | undefined): string {
+  const field =
+    issue?.instancePath.replace(/^\//, '').replace(/\//g, '.') ||
+    (issue?.params as { missingProperty?: string } | undefined)?.missingProperty ||
+    '';
+  const reason =
+    issue?.keyword === 'type' && (issue.params as { type?: string }).type === 'boolean'
+      ? 'must be true or false'
+      : (issue?.message ?? 'is invalid');
+  if (context === 'querystring') return `Invalid value for query parameter '${field}': ${reason}.`;
+  if (context === 'body')
+    return field
+      ? `Invalid field '${field}' in the request body: ${reason}.`
+      : `Invalid request body: ${reason}.`;
+  return `Invalid request: ${field} ${reason}.`;
+}
+
+const CLIENT_ERROR_MESSAGES: Record<number, string> = {
+  413: 'The request body is too large.',
+  415: 'Unsupported media type: the request body must be JSON (application/json).',
+};
+
+function clientErrorMessage(status: number, error: FastifyError): string {
+  if (CLIENT_ERROR_MESSAGES[status]) return CLIENT_ERROR_MESSAGES[status];
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'The request body is empty but JSON was declared.';
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return 'The request body is not valid JSON.';
+  }
+  return 'The request could not be understood by the server due to malformed syntax.';
+}

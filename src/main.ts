@@ -1,0 +1,108 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, ENV_NAMES, LOG_LEVELS, resolveConfig } from './config/config.js';
+import { DirectoryFileError } from './directory/parse-directory.js';
+import { UnknownPersonError } from './domain/token-service.js';
+import { exportDatabase } from './cli/export.js';
+import { serve } from './cli/serve.js';
+import { createToken, UsageError } from './cli/token.js';
+import { writeFile } from 'node:fs/promises';
+
+const DEFAULT_DB = './rollcall.db';
+
+function program(): Command {
+  const cli = new Command('rollcall')
+    .description('A Webex-compatible People API server.')
+    .showHelpAfterError()
+    .exitOverride();
+
+  cli
+    .command('serve')
+    .description('Run the server.')
+    .option('--host <address>', `address to listen on (env ${ENV_NAMES.host}, default 127.0.0.1)`)
+    .option('--port <port>', `port to listen on, 0 for any (env ${ENV_NAMES.port}, default 8080)`)
+    .option('--db <file>', `SQLite file or :memory: (env ${ENV_NAMES.db}, default ${DEFAULT_DB})`)
+    .option('--seed <file>', `directory file that replaces the directory at start (env ${ENV_NAMES.seed})`)
+    .option(
+      '--demo',
+      'load the demo directory into an empty database (default: only with the default database)',
+    )
+    .option(
+      '--flags-as-booleans',
+      `send invitePending/loginEnabled as JSON booleans (env ${ENV_NAMES.flagsAsBooleans})`,
+    )
+    .option(
+      '--activity-flush-ms <ms>',
+      `how often token use is written as activity (env ${ENV_NAMES.activityFlushMs}, default 5000)`,
+    )
+    .option(
+      '--token-cache-ttl-ms <ms>',
+      `how long a resolved token is cached (env ${ENV_NAMES.tokenCacheTtlMs}, default 10000)`,
+    )
+    .addOption(
+      new Option('--log-level <level>', `log level (env ${ENV_NAMES.logLevel}, default warn)`).choices(
+        LOG_LEVELS,
+      ),
+    )
+    .action(async (flags: Record<string, string | boolean | undefined>) => {
+      const config = resolveConfig(flags, process.env);
+      const defaultDb = flags.db === undefined && !process.env[ENV_NAMES.db];
+      await serve({ config, demo: flags.demo === true || defaultDb, print: (line) => console.log(line) });
+    });
+
+  const token = cli.command('token').description('Manage access tokens.');
+  token
+    .command('create')
+    .description('Create a token for a person and print it.')
+    .requiredOption('--person <id or email>', 'the person (hydra ID, UUID or email)')
+    .option(
+      '--expires <ISO date-time or duration>',
+      'expiry, e.g. 2027-01-01T00:00:00Z or 12h (default: never)',
+    )
+    .option('--db <file>', `SQLite file (env ${ENV_NAMES.db}, default ${DEFAULT_DB})`)
+    .action(async (flags: { person: string; expires?: string; db?: string }) => {
+      console.log(await createToken({ ...flags, db: databaseOf(flags.db) }));
+    });
+
+  cli
+    .command('export')
+    .description('Print the directory file of a database (tokens are never exported).')
+    .option('--db <file>', `SQLite file (env ${ENV_NAMES.db}, default ${DEFAULT_DB})`)
+    .option('--output <file>', 'write to this file instead of standard output')
+    .action(async (flags: { db?: string; output?: string }) => {
+      const text = await exportDatabase(databaseOf(flags.db));
+      if (flags.output) await writeFile(flags.output, text);
+      else process.stdout.write(text);
+    });
+
+  return cli;
+}
+
+function databaseOf(flag: string | undefined): string {
+  return flag ?? (process.env[ENV_NAMES.db] || DEFAULT_DB);
+}
+
+const EXPECTED_ERRORS = [
+  ConfigError,
+  DirectoryFileError,
+  UnknownPersonError,
+  UsageError,
+  InvalidArgumentError,
+];
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await program().parseAsync(argv);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      process.exitCode = code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : 2;
+      return;
+    }
+    if (EXPECTED_ERRORS.some((type) => error instanceof type)) {
+      console.error(`rollcall: ${(error as Error).message}`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,156 @@
+import Database from 'better-sqlite3';
+import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../../domain/model.js';
+import type { PeopleStore } from '../people-store.js';
+import { fromPersonRow, PERSON_COLUMNS, toPersonRow, type PersonRow } from '../person-row.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+
+interface TokenRow {
+  person_id: string;
+  expires_at: number | null;
+}
+
+/**
+ * The embedded store. WAL lets readers run beside the writer; synchronous=FULL makes every
+ * committed write durable before the client is answered (see docs/adr/0002-sqlite-durability.md).
+ */
+export function openSqliteStore(filename: string): PeopleStore {
+  const db = new Database(filename);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return new SqliteStore(db);
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  db.transaction(() => {
+    SQLITE_MIGRATIONS.slice(current).forEach((sql, index) => {
+      db.exec(sql);
+      db.pragma(`user_version = ${current + index + 1}`);
+    });
+  }).immediate();
+}
+
+const insertPersonSql = `INSERT INTO people (${PERSON_COLUMNS.join(', ')})
+  VALUES (${PERSON_COLUMNS.map((c) => `@${c}`).join(', ')})`;
+
+class SqliteStore implements PeopleStore {
+  private readonly statements;
+
+  constructor(private readonly db: Database.Database) {
+    this.statements = {
+      getPerson: db.prepare<[string], PersonRow>('SELECT * FROM people WHERE id = ?'),
+      personIdByEmail: db.prepare<[string], { person_id: string }>(
+        'SELECT person_id FROM person_emails WHERE email_lower = ?',
+      ),
+      countPeople: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM people'),
+      managedOrgIds: db.prepare<[string], { managed_id: string }>(
+        'SELECT managed_id FROM org_manages WHERE manager_id = ? ORDER BY managed_id',
+      ),
+      findToken: db.prepare<[string], TokenRow>('SELECT person_id, expires_at FROM tokens WHERE hash = ?'),
+      addToken: db.prepare(
+        'INSERT INTO tokens (hash, person_id, expires_at, created_at) VALUES (?, ?, ?, ?)',
+      ),
+      deleteExpiredTokens: db.prepare('DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at <= ?'),
+      recordActivity: db.prepare(
+        'UPDATE people SET last_activity = MAX(COALESCE(last_activity, 0), ?) WHERE id = ?',
+      ),
+      insertOrg: db.prepare('INSERT INTO orgs (id, display_name) VALUES (?, ?)'),
+      insertManages: db.prepare('INSERT INTO org_manages (manager_id, managed_id) VALUES (?, ?)'),
+      insertPerson: db.prepare(insertPersonSql),
+      insertEmail: db.prepare('INSERT INTO person_emails (email_lower, person_id) VALUES (?, ?)'),
+      allOrgs: db.prepare<[], { id: string; display_name: string }>('SELECT * FROM orgs ORDER BY rowid'),
+      allManages: db.prepare<[], { manager_id: string; managed_id: string }>(
+        'SELECT * FROM org_manages ORDER BY manager_id, managed_id',
+      ),
+      allPeople: db.prepare<[], PersonRow>('SELECT * FROM people ORDER BY rowid'),
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
+    };
+  }
+
+  async getPerson(id: string): Promise<PersonRecord | undefined> {
+    const row = this.statements.getPerson.get(id);
+    return row && fromPersonRow(row);
+  }
+
+  async findPersonIdByEmail(email: string): Promise<string | undefined> {
+    return this.statements.personIdByEmail.get(email.toLowerCase())?.person_id;
+  }
+
+  async countPeople(): Promise<number> {
+    return this.statements.countPeople.get()?.n ?? 0;
+  }
+
+  async getManagedOrgIds(orgId: string): Promise<string[]> {
+    return this.statements.managedOrgIds.all(orgId).map((r) => r.managed_id);
+  }
+
+  async findToken(hash: string): Promise<TokenRecord | undefined> {
+    const row = this.statements.findToken.get(hash);
+    if (!row) return undefined;
+    return row.expires_at === null
+      ? { hash, personId: row.person_id }
+      : { hash, personId: row.person_id, expiresAt: row.expires_at };
+  }
+
+  async addToken(token: TokenRecord, createdAt: number): Promise<void> {
+    this.statements.addToken.run(token.hash, token.personId, token.expiresAt ?? null, createdAt);
+  }
+
+  async deleteExpiredTokens(now: number): Promise<number> {
+    return this.statements.deleteExpiredTokens.run(now).changes;
+  }
+
+  async recordActivity(lastActivityByPerson: ReadonlyMap<string, number>): Promise<void> {
+    this.db.transaction(() => {
+      for (const [personId, at] of lastActivityByPerson) this.statements.recordActivity.run(at, personId);
+    })();
+  }
+
+  async replaceDirectory(directory: Directory, now: number): Promise<void> {
+    const s = this.statements;
+    this.db
+      .transaction(() => {
+        this.db.exec('DELETE FROM tokens; DELETE FROM person_emails; DELETE FROM people;');
+        this.db.exec('DELETE FROM org_manages; DELETE FROM orgs;');
+        for (const org of directory.orgs) s.insertOrg.run(org.id, org.displayName);
+        for (const org of directory.orgs)
+          for (const managed of org.manages) s.insertManages.run(org.id, managed);
+        for (const person of directory.people) {
+          s.insertPerson.run(toPersonRow(person));
+          for (const email of person.emails) s.insertEmail.run(email.toLowerCase(), person.id);
+        }
+        for (const token of directory.tokens) {
+          s.addToken.run(token.hash, token.personId, token.expiresAt ?? null, now);
+        }
+      })
+      .immediate();
+  }
+
+  async readDirectory(): Promise<{ orgs: OrgRecord[]; people: PersonRecord[] }> {
+    const manages = this.statements.allManages.all();
+    const orgs = this.statements.allOrgs.all().map((o) => ({
+      id: o.id,
+      displayName: o.display_name,
+      manages: manages.filter((m) => m.manager_id === o.id).map((m) => m.managed_id),
+    }));
+    return { orgs, people: this.statements.allPeople.all().map(fromPersonRow) };
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    return this.statements.getMeta.get(key)?.value;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.statements.setMeta.run(key, value);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

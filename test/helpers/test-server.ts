@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppSettings } from '../../src/app.js';
+import { parseDirectory } from '../../src/directory/parse-directory.js';
+import type { DirectoryFile } from '../../src/directory/directory-file-schema.js';
+import { ManualClock } from '../../src/domain/clock.js';
+import type { PeopleStore } from '../../src/store/people-store.js';
+import { openStore } from '../../src/store/open-store.js';
+
+export const DEFAULT_NOW = Date.parse('2026-01-15T12:00:00.000Z');
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  store: PeopleStore;
+  clock: ManualClock;
+  /** GET/POST/... over real HTTP on loopback, with a bearer token when given. */
+  request(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real Rollcall server on 127.0.0.1 (random port) over a real SQLite file in a fresh temporary
+ * directory, seeded with `directory`, on a manual clock.
+ */
+export async function startTestServer(
+  directory: DirectoryFile,
+  options: { now?: number; settings?: Partial<AppSettings> } = {},
+): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcall-test-'));
+  const store = openStore(join(dir, 'rollcall.db'));
+  const clock = new ManualClock(options.now ?? DEFAULT_NOW);
+  await store.replaceDirectory(parseDirectory(directory, clock.now()), clock.now());
+  const app = await buildApp({
+    store,
+    clock,
+    settings: {
+      flagsAsBooleans: false,
+      activityFlushMs: 60_000,
+      tokenCacheTtlMs: 10_000,
+      logLevel: 'silent',
+      ...options.settings,
+    },
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return {
+    url,
+    app,
+    store,
+    clock,
+    request: (path, init = {}) => {
+      const { token, ...rest } = init;
+      const headers = new Headers(init.headers);
+      if (token !== undefined) headers.set('authorization', `Bearer ${token}`);
+      return fetch(`${url}${path}`, { ...rest, headers });
+    },
+    close: async () => {
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
