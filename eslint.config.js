@@ -15,6 +15,15 @@ export default tseslint.config(
       // Fastify hooks and the store interface are async by contract even where a body needs no await
       // (better-sqlite3 is synchronous behind the async PeopleStore interface).
       '@typescript-eslint/require-await': 'off',
+      // node:test's test()/describe() return promises the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] },
+          ],
+        },
+      ],
       '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
     },
   },

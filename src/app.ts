@@ -4,9 +4,14 @@ import type { Config } from './config/config.js';
 import { ActivityTracker } from './domain/activity-tracker.js';
 import { AuthService } from './domain/auth-service.js';
 import type { Clock } from './domain/clock.js';
+import { PeopleLister } from './domain/people-lister.js';
 import { PeopleService } from './domain/people-service.js';
+import { PeopleWriter } from './domain/people-writer.js';
+import { PersonPresenter } from './domain/person-presenter.js';
 import { requireBearerToken } from './http/auth.js';
 import { acceptBooleansInAnyCase } from './http/boolean-query.js';
+import { acceptJsonBodiesOnly } from './http/json-body.js';
+import { validateBodiesStrictly } from './http/validation.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { rejectOtherMethods } from './http/method-not-allowed.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -18,7 +23,7 @@ import type { PeopleStore } from './store/people-store.js';
 
 export type AppSettings = Pick<
   Config,
-  'flagsAsBooleans' | 'activityFlushMs' | 'tokenCacheTtlMs' | 'logLevel'
+  'flagsAsBooleans' | 'activityFlushMs' | 'tokenCacheTtlMs' | 'logLevel' | 'trustProxy'
 >;
 
 export interface AppDeps {
@@ -35,6 +40,8 @@ export async function buildApp({ store, clock, settings }: AppDeps): Promise<Fas
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    // Behind a proxy, X-Forwarded-Proto/-Host decide the scheme and host of pagination links.
+    trustProxy: settings.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const activity = new ActivityTracker(store, settings.activityFlushMs, (err) =>
@@ -44,7 +51,12 @@ export async function buildApp({ store, clock, settings }: AppDeps): Promise<Fas
     cacheTtlMs: settings.tokenCacheTtlMs,
     cacheMaxEntries: 100_000,
   });
-  const people = new PeopleService(store, activity, clock, { flagsAsBooleans: settings.flagsAsBooleans });
+  const presenter = new PersonPresenter(activity, clock, { flagsAsBooleans: settings.flagsAsBooleans });
+  const people = {
+    reader: new PeopleService(store, presenter),
+    lister: new PeopleLister(store, presenter),
+    writer: new PeopleWriter(store, presenter, auth, clock),
+  };
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('trackingid', request.id);
@@ -53,6 +65,8 @@ export async function buildApp({ store, clock, settings }: AppDeps): Promise<Fas
   app.addHook('onClose', async () => activity.stop());
   app.addSchema(PersonSchema);
   app.addSchema(ErrorBodySchema);
+  acceptJsonBodiesOnly(app);
+  validateBodiesStrictly(app);
   acceptBooleansInAnyCase(app);
   registerErrorHandling(app);
   healthRoutes(app);
@@ -64,7 +78,8 @@ export async function buildApp({ store, clock, settings }: AppDeps): Promise<Fas
     },
     { prefix: '/v1' },
   );
+  rejectOtherMethods(app, '/v1/people', ['GET', 'POST']);
   rejectOtherMethods(app, '/v1/people/me', ['GET']);
-  rejectOtherMethods(app, '/v1/people/:personId', ['GET']);
+  rejectOtherMethods(app, '/v1/people/:personId', ['GET', 'PUT', 'DELETE']);
   return app;
 }

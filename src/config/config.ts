@@ -36,6 +36,10 @@ export const ConfigSchema = Type.Object({
     default: 10000,
     description: 'How long a resolved token is trusted before the store is asked again, in ms.',
   }),
+  trustProxy: Type.Boolean({
+    default: false,
+    description: 'Behind a reverse proxy: honour X-Forwarded-Proto/-Host/-For (pagination links use them).',
+  }),
   logLevel: Type.Union(
     LOG_LEVELS.map((l) => Type.Literal(l)),
     { default: 'warn', description: 'Log level of the JSON logs on standard error.' },
@@ -53,6 +57,7 @@ export const ENV_NAMES: Record<ConfigKey, string> = {
   flagsAsBooleans: 'ROLLCALL_FLAGS_AS_BOOLEANS',
   activityFlushMs: 'ROLLCALL_ACTIVITY_FLUSH_MS',
   tokenCacheTtlMs: 'ROLLCALL_TOKEN_CACHE_TTL_MS',
+  trustProxy: 'ROLLCALL_TRUST_PROXY',
   logLevel: 'ROLLCALL_LOG_LEVEL',
 };
 

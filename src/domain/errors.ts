@@ -6,6 +6,8 @@ export const MESSAGES = {
   resourceNotFound: 'The requested resource could not be found.',
   methodNotAllowed: 'The requested method is not supported for this resource.',
   forbidden: 'The request is understood, but it has been refused or access is not allowed.',
+  listNeedsFilter: 'Email, displayName, or id list should be specified.',
+  emailTaken: (email: string) => `A person with the email address ${email} already exists.`,
   internal: 'Something went wrong on the server. If the issue persists, contact the server administrator.',
 } as const;
 

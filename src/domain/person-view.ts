@@ -10,6 +10,8 @@ export interface ViewOptions {
   callingData: boolean;
   /** False for lists by `id=` and for `excludeStatus=true`. */
   presence: boolean;
+  /** A list by `id=`: no presence, no roles or licenses, and a `userName`. */
+  listById: boolean;
   /** Emit invitePending/loginEnabled as JSON booleans instead of the documented strings. */
   flagsAsBooleans: boolean;
   now: number;
@@ -19,9 +21,11 @@ export interface ViewOptions {
 export function viewPerson(person: PersonRecord, caller: Caller, options: ViewOptions): Person {
   const admin = isAdminOf(caller, person.orgId);
   const self = caller.person.id === person.id;
+  const adminFields = (admin || self) && !options.listById;
   const calling = options.callingData && admin;
   const presence =
     options.presence &&
+    !options.listById &&
     caller.nearOrgs.has(person.orgId) &&
     caller.person.statusSharing &&
     person.statusSharing;
@@ -44,9 +48,8 @@ export function viewPerson(person: PersonRecord, caller: Caller, options: ViewOp
   if (person.firstName !== undefined) view.firstName = person.firstName;
   if (person.lastName !== undefined) view.lastName = person.lastName;
   if (person.avatar !== undefined) view.avatar = person.avatar;
-  if ((admin || self) && person.roles.length > 0)
-    view.roles = person.roles.map((r) => encodeHydraId('ROLE', r));
-  if ((admin || self) && person.licenses.length > 0) {
+  if (adminFields && person.roles.length > 0) view.roles = person.roles.map((r) => encodeHydraId('ROLE', r));
+  if (adminFields && person.licenses.length > 0) {
     view.licenses = person.licenses.map((l) => encodeHydraId('LICENSE', l));
   }
   if (person.department !== undefined) view.department = person.department;
@@ -61,6 +64,7 @@ export function viewPerson(person: PersonRecord, caller: Caller, options: ViewOp
   if (person.sipAddresses.length > 0) view.sipAddresses = person.sipAddresses;
   if (person.xmppFederationJid !== undefined) view.xmppFederationJid = person.xmppFederationJid;
   if (presence) view.status = derivePresenceStatus(person, options.now);
+  if (options.listById && person.emails[0] !== undefined) view.userName = person.emails[0];
   if (admin) {
     view.invitePending = flag(person.invitePending);
     view.loginEnabled = flag(person.loginEnabled);

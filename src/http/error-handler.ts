@@ -34,20 +34,23 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
 }
 
 function describeValidation(issue: ValidationIssue | undefined, context: string | undefined): string {
-  const field =
-    issue?.instancePath.replace(/^\//, '').replace(/\//g, '.') ||
-    (issue?.params as { missingProperty?: string } | undefined)?.missingProperty ||
-    '';
+  const path = (issue?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+  const missing = (issue?.params as { missingProperty?: string } | undefined)?.missingProperty;
+  if (issue?.keyword === 'required' && missing !== undefined) {
+    const where = context === 'body' ? 'in the request body' : `in the ${context ?? 'request'}`;
+    return `Missing required field '${path ? `${path}.` : ''}${missing}' ${where}.`;
+  }
   const reason =
     issue?.keyword === 'type' && (issue.params as { type?: string }).type === 'boolean'
       ? 'must be true or false'
       : (issue?.message ?? 'is invalid');
-  if (context === 'querystring') return `Invalid value for query parameter '${field}': ${reason}.`;
-  if (context === 'body')
-    return field
-      ? `Invalid field '${field}' in the request body: ${reason}.`
+  if (context === 'querystring') return `Invalid value for query parameter '${path}': ${reason}.`;
+  if (context === 'body') {
+    return path
+      ? `Invalid field '${path}' in the request body: ${reason}.`
       : `Invalid request body: ${reason}.`;
-  return `Invalid request: ${field} ${reason}.`;
+  }
+  return `Invalid request: ${path} ${reason}.`;
 }
 
 const CLIENT_ERROR_MESSAGES: Record<number, string> = {

@@ -77,6 +77,7 @@ export const PersonSchema = Type.Object(
       StringOrBooleanFlag('Whether the person may use Webex. Only for admins of the person’s org.'),
     ),
     type: Enum(PERSON_TYPES, 'The type of person account.'),
+    userName: str('The login name (the primary email). Only on lists by id.'),
   },
   { $id: 'Person', description: 'A person in the directory, as the caller may see them.' },
 );

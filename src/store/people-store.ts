@@ -4,8 +4,38 @@ import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../domain/
  * Everything Rollcall keeps, behind one interface with one implementation per backend.
  * "Not found" is `undefined`, never an exception: the service decides what it means.
  */
+/** Lists are ordered by (lowercased displayName, id); a cursor is the last item's pair. */
+export interface ListCursor {
+  name: string;
+  id: string;
+}
+
+export interface PeopleQuery {
+  orgIds: readonly string[];
+  email?: string;
+  /** Case-insensitive prefix of displayName. */
+  displayNamePrefix?: string;
+  /** People holding any of these roles. */
+  roles?: readonly string[];
+  locationId?: string;
+  after?: ListCursor;
+  limit: number;
+}
+
+export function cursorOf(person: PersonRecord): ListCursor {
+  return { name: person.displayName.toLowerCase(), id: person.id };
+}
+
 export interface PeopleStore {
   getPerson(id: string): Promise<PersonRecord | undefined>;
+  getPeople(ids: readonly string[]): Promise<PersonRecord[]>;
+  listPeople(query: PeopleQuery): Promise<PersonRecord[]>;
+  /** Throws ConflictError when one of the emails belongs to someone already. */
+  createPerson(person: PersonRecord): Promise<void>;
+  /** Rewrites everything but presence; throws ConflictError on a taken email; false if no such person. */
+  updatePerson(person: PersonRecord): Promise<boolean>;
+  /** Removes the person, their emails and their tokens; false if no such person. */
+  deletePerson(id: string): Promise<boolean>;
   findPersonIdByEmail(email: string): Promise<string | undefined>;
   countPeople(): Promise<number>;
   /** IDs of the orgs that `orgId` manages. */

@@ -8,6 +8,7 @@ export interface PersonRow {
   type: string;
   emails: string;
   display_name: string;
+  display_name_lower: string;
   nick_name: string | null;
   first_name: string | null;
   last_name: string | null;
@@ -41,6 +42,7 @@ export const PERSON_COLUMNS = [
   'type',
   'emails',
   'display_name',
+  'display_name_lower',
   'nick_name',
   'first_name',
   'last_name',
@@ -75,6 +77,7 @@ export function toPersonRow(p: PersonRecord): PersonRow {
     type: p.type,
     emails: JSON.stringify(p.emails),
     display_name: p.displayName,
+    display_name_lower: p.displayName.toLowerCase(),
     nick_name: p.nickName ?? null,
     first_name: p.firstName ?? null,
     last_name: p.lastName ?? null,

@@ -42,6 +42,7 @@ export async function startTestServer(
       activityFlushMs: 60_000,
       tokenCacheTtlMs: 10_000,
       logLevel: 'silent',
+      trustProxy: false,
       ...options.settings,
     },
   });

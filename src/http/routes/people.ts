@@ -1,40 +1,88 @@
-// Webex People API: Get Person Details (GET /v1/people/{personId}) and Get My Own Details
-// (GET /v1/people/me), as documented at developer.webex.com/docs/api/v1/people.
+// Webex People API, as documented at developer.webex.com/docs/api/v1/people: List People, Create a
+// Person, Get Person Details, Update a Person, Delete a Person, Get My Own Details.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { PeopleLister } from '../../domain/people-lister.js';
 import type { PeopleService } from '../../domain/people-service.js';
+import type { PeopleWriter } from '../../domain/people-writer.js';
 import { ErrorBodyRef } from '../../schemas/error-body.js';
+import { PersonCreateBodySchema, PersonUpdateBodySchema } from '../../schemas/person-input.js';
 import { PersonRef } from '../../schemas/person.js';
+import {
+  CreateQuerySchema,
+  ListQuerySchema,
+  PersonIdParamsSchema,
+  ReadQuerySchema,
+  UpdateQuerySchema,
+} from '../../schemas/people-query.js';
 import { callerOf } from '../auth.js';
+import { nextPageLink } from '../next-page-link.js';
 
-const CallingDataQuery = Type.Object({
-  callingData: Type.Boolean({
-    default: false,
-    description: 'Include Webex Calling user details (admins of the person’s org only; ignored for others).',
-  }),
+const errorResponses = (...codes: number[]) => Object.fromEntries(codes.map((code) => [code, ErrorBodyRef]));
+
+// Webex: POST answers 200 (not 201) with the person; the Python SDK rejects anything else.
+const PersonOrId = Type.Union([PersonRef, Type.Object({ id: Type.String() })]);
+
+const PersonCollection = Type.Object({
+  items: Type.Array(PersonRef),
+  notFoundIds: Type.Optional(
+    Type.Array(Type.String(), { description: 'Requested IDs not found (id= lists).' }),
+  ),
 });
 
-const errors = {
-  400: ErrorBodyRef,
-  401: ErrorBodyRef,
-  404: ErrorBodyRef,
-};
+export interface PeopleRouteDeps {
+  reader: PeopleService;
+  lister: PeopleLister;
+  writer: PeopleWriter;
+}
 
 export const peopleRoutes =
-  (people: PeopleService): FastifyPluginAsyncTypebox =>
+  ({ reader, lister, writer }: PeopleRouteDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
+    const tags = ['People'];
+
+    app.get(
+      '/people',
+      {
+        schema: {
+          operationId: 'listPeople',
+          tags,
+          querystring: ListQuerySchema,
+          response: { 200: PersonCollection, ...errorResponses(400, 401, 403) },
+        },
+      },
+      async (request, reply) => {
+        const page = await lister.list(callerOf(request), request.query);
+        if (page.next !== undefined) reply.header('link', nextPageLink(request, page.next));
+        return page.notFoundIds === undefined ? { items: page.items } : page;
+      },
+    );
+
+    app.post(
+      '/people',
+      {
+        schema: {
+          operationId: 'createPerson',
+          tags,
+          querystring: CreateQuerySchema,
+          body: PersonCreateBodySchema,
+          response: { 200: PersonOrId, ...errorResponses(400, 401, 403, 409, 413, 415) },
+        },
+      },
+      async (request) => writer.create(callerOf(request), request.body, request.query),
+    );
+
     app.get(
       '/people/me',
       {
         schema: {
           operationId: 'getMyOwnDetails',
-          tags: ['People'],
-          description: 'The person the access token belongs to.',
-          querystring: CallingDataQuery,
-          response: { 200: PersonRef, ...errors },
+          tags,
+          querystring: ReadQuerySchema,
+          response: { 200: PersonRef, ...errorResponses(400, 401, 404) },
         },
       },
-      async (request) => people.getMe(callerOf(request), request.query),
+      async (request) => reader.getMe(callerOf(request), request.query),
     );
 
     app.get(
@@ -42,15 +90,44 @@ export const peopleRoutes =
       {
         schema: {
           operationId: 'getPersonDetails',
-          tags: ['People'],
-          description: 'A person by ID (hydra ID or raw UUID).',
-          params: Type.Object({
-            personId: Type.String({ description: 'A unique identifier for the person.' }),
-          }),
-          querystring: CallingDataQuery,
-          response: { 200: PersonRef, ...errors },
+          tags,
+          params: PersonIdParamsSchema,
+          querystring: ReadQuerySchema,
+          response: { 200: PersonRef, ...errorResponses(400, 401, 404) },
         },
       },
-      async (request) => people.getPerson(callerOf(request), request.params.personId, request.query),
+      async (request) => reader.getPerson(callerOf(request), request.params.personId, request.query),
+    );
+
+    app.put(
+      '/people/:personId',
+      {
+        schema: {
+          operationId: 'updatePerson',
+          tags,
+          params: PersonIdParamsSchema,
+          querystring: UpdateQuerySchema,
+          body: PersonUpdateBodySchema,
+          response: { 200: PersonOrId, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+        },
+      },
+      async (request) =>
+        writer.update(callerOf(request), request.params.personId, request.body, request.query),
+    );
+
+    app.delete(
+      '/people/:personId',
+      {
+        schema: {
+          operationId: 'deletePerson',
+          tags,
+          params: PersonIdParamsSchema,
+          response: { 204: Type.Null({ description: 'Deleted.' }), ...errorResponses(401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        await writer.delete(callerOf(request), request.params.personId);
+        return reply.code(204).send(null);
+      },
     );
   };

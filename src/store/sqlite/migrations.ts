@@ -16,6 +16,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     type TEXT NOT NULL,
     emails TEXT NOT NULL,
     display_name TEXT NOT NULL,
+    display_name_lower TEXT NOT NULL,
     nick_name TEXT,
     first_name TEXT,
     last_name TEXT,
@@ -42,7 +43,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     created INTEGER NOT NULL,
     last_modified INTEGER NOT NULL
   );
-  CREATE INDEX people_org ON people(org_id, id);
+  -- Lists are ordered by (display_name_lower, id): the first index serves one org's whole list, the
+  -- second a displayName prefix search across the caller's orgs.
+  CREATE INDEX people_org_name ON people(org_id, display_name_lower, id);
+  CREATE INDEX people_name ON people(display_name_lower, id);
   CREATE TABLE person_emails (
     email_lower TEXT PRIMARY KEY,
     person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE

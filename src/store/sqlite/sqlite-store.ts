@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../../domain/model.js';
-import type { PeopleStore } from '../people-store.js';
+import { ConflictError, MESSAGES } from '../../domain/errors.js';
+import type { PeopleQuery, PeopleStore } from '../people-store.js';
 import { fromPersonRow, PERSON_COLUMNS, toPersonRow, type PersonRow } from '../person-row.js';
+import { buildListQuery } from './list-query.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 interface TokenRow {
@@ -33,11 +35,20 @@ function migrate(db: Database.Database): void {
   }).immediate();
 }
 
+/** What a PUT rewrites: everything but identity, creation and presence (which activity updates). */
+const UPDATABLE_COLUMNS = PERSON_COLUMNS.filter(
+  (c) =>
+    !['id', 'org_id', 'type', 'created', 'presence_state', 'last_activity', 'status_sharing'].includes(c),
+);
+
+const updatePersonSql = `UPDATE people SET ${UPDATABLE_COLUMNS.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`;
+
 const insertPersonSql = `INSERT INTO people (${PERSON_COLUMNS.join(', ')})
   VALUES (${PERSON_COLUMNS.map((c) => `@${c}`).join(', ')})`;
 
 class SqliteStore implements PeopleStore {
   private readonly statements;
+  private readonly listStatements = new Map<string, Database.Statement<unknown[], PersonRow>>();
 
   constructor(private readonly db: Database.Database) {
     this.statements = {
@@ -61,6 +72,9 @@ class SqliteStore implements PeopleStore {
       insertManages: db.prepare('INSERT INTO org_manages (manager_id, managed_id) VALUES (?, ?)'),
       insertPerson: db.prepare(insertPersonSql),
       insertEmail: db.prepare('INSERT INTO person_emails (email_lower, person_id) VALUES (?, ?)'),
+      updatePerson: db.prepare(updatePersonSql),
+      deleteEmails: db.prepare('DELETE FROM person_emails WHERE person_id = ?'),
+      deletePerson: db.prepare('DELETE FROM people WHERE id = ?'),
       allOrgs: db.prepare<[], { id: string; display_name: string }>('SELECT * FROM orgs ORDER BY rowid'),
       allManages: db.prepare<[], { manager_id: string; managed_id: string }>(
         'SELECT * FROM org_manages ORDER BY manager_id, managed_id',
@@ -76,6 +90,69 @@ class SqliteStore implements PeopleStore {
   async getPerson(id: string): Promise<PersonRecord | undefined> {
     const row = this.statements.getPerson.get(id);
     return row && fromPersonRow(row);
+  }
+
+  async getPeople(ids: readonly string[]): Promise<PersonRecord[]> {
+    if (ids.length === 0) return [];
+    const sql = `SELECT * FROM people WHERE id IN (${ids.map(() => '?').join(', ')})`;
+    return this.prepareCached(sql)
+      .all(...ids)
+      .map(fromPersonRow);
+  }
+
+  async listPeople(query: PeopleQuery): Promise<PersonRecord[]> {
+    if (query.orgIds.length === 0) return [];
+    const { sql, params } = buildListQuery(query);
+    return this.prepareCached(sql)
+      .all(...params)
+      .map(fromPersonRow);
+  }
+
+  async createPerson(person: PersonRecord): Promise<void> {
+    this.db
+      .transaction(() => {
+        this.statements.insertPerson.run(toPersonRow(person));
+        this.insertEmails(person);
+      })
+      .immediate();
+  }
+
+  async updatePerson(person: PersonRecord): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        if (this.statements.updatePerson.run(toPersonRow(person)).changes === 0) return false;
+        this.statements.deleteEmails.run(person.id);
+        this.insertEmails(person);
+        return true;
+      })
+      .immediate();
+  }
+
+  async deletePerson(id: string): Promise<boolean> {
+    return this.statements.deletePerson.run(id).changes > 0;
+  }
+
+  /** A taken email is a unique violation here, turned into the domain's conflict at this edge. */
+  private insertEmails(person: PersonRecord): void {
+    for (const email of person.emails) {
+      try {
+        this.statements.insertEmail.run(email.toLowerCase(), person.id);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+          throw new ConflictError(MESSAGES.emailTaken(email));
+        }
+        throw error;
+      }
+    }
+  }
+
+  private prepareCached(sql: string): Database.Statement<unknown[], PersonRow> {
+    let statement = this.listStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], PersonRow>(sql);
+      if (this.listStatements.size < 500) this.listStatements.set(sql, statement);
+    }
+    return statement;
   }
 
   async findPersonIdByEmail(email: string): Promise<string | undefined> {

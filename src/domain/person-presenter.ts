@@ -1,0 +1,38 @@
+import type { Person } from '../schemas/person.js';
+import type { ActivityTracker } from './activity-tracker.js';
+import type { Caller } from './caller.js';
+import type { Clock } from './clock.js';
+import type { PersonRecord } from './model.js';
+import { viewPerson, type ViewOptions } from './person-view.js';
+
+export interface PresenterSettings {
+  flagsAsBooleans: boolean;
+}
+
+/** Turns stored people into what a caller sees, with activity not yet flushed and the current time. */
+export class PersonPresenter {
+  constructor(
+    private readonly activity: ActivityTracker,
+    private readonly clock: Clock,
+    private readonly settings: PresenterSettings,
+  ) {}
+
+  present(
+    person: PersonRecord,
+    caller: Caller,
+    options: Pick<ViewOptions, 'callingData' | 'presence'> & Partial<Pick<ViewOptions, 'listById'>>,
+  ): Person {
+    return viewPerson(this.withPendingActivity(person), caller, {
+      listById: false,
+      ...options,
+      flagsAsBooleans: this.settings.flagsAsBooleans,
+      now: this.clock.now(),
+    });
+  }
+
+  private withPendingActivity(person: PersonRecord): PersonRecord {
+    const pending = this.activity.pendingFor(person.id);
+    if (pending === undefined || (person.lastActivity ?? 0) >= pending) return person;
+    return { ...person, lastActivity: pending };
+  }
+}
