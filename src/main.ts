@@ -38,6 +38,10 @@ function program(): Command {
       '--token-cache-ttl-ms <ms>',
       `how long a resolved token is cached (env ${ENV_NAMES.tokenCacheTtlMs}, default 10000)`,
     )
+    .option(
+      '--trust-proxy',
+      `honour X-Forwarded-* headers from a reverse proxy (env ${ENV_NAMES.trustProxy})`,
+    )
     .addOption(
       new Option('--log-level <level>', `log level (env ${ENV_NAMES.logLevel}, default warn)`).choices(
         LOG_LEVELS,
