@@ -13,7 +13,10 @@ declare module 'fastify' {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-/** Every route registered in `scope` needs `Authorization: Bearer <token>`; the request counts as activity. */
+/**
+ * Every route registered in `scope` needs `Authorization: Bearer <token>`. A request that passes
+ * authentication and validation counts as activity of the token's person; a rejected one changes nothing.
+ */
 export function requireBearerToken(
   scope: FastifyInstance,
   deps: { auth: AuthService; activity: ActivityTracker; clock: Clock },
@@ -22,9 +25,11 @@ export function requireBearerToken(
   scope.addHook('onRequest', async (request) => {
     const match = BEARER.exec(request.headers.authorization ?? '');
     if (!match) throw new UnauthorizedError();
-    const caller = await deps.auth.authenticate(match[1] as string);
-    deps.activity.touch(caller.person.id, deps.clock.now());
-    request.caller = caller;
+    request.caller = await deps.auth.authenticate(match[1] as string);
+  });
+  // After validation: a malformed request records nothing; a valid one counts from its own answer on.
+  scope.addHook('preHandler', async (request) => {
+    if (request.caller) deps.activity.touch(request.caller.person.id, deps.clock.now());
   });
 }
 
