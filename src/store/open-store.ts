@@ -1,7 +1,22 @@
 import type { PeopleStore } from './people-store.js';
+import { openPgStore } from './pg/pg-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 
-/** The one factory that turns a `--db` value into a store. */
-export function openStore(db: string): PeopleStore {
+export interface StoreOptions {
+  /** PostgreSQL connection pool size. */
+  poolSize?: number;
+  /** Create or upgrade the schema on open (PostgreSQL; SQLite always does). */
+  migrate?: boolean;
+}
+
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//.test(db);
+}
+
+/** The one factory that turns a `--db` value into a store: a postgres:// URL, else a SQLite file. */
+export function openStore(db: string, options: StoreOptions = {}): PeopleStore {
+  if (isPostgresUrl(db)) {
+    return openPgStore(db, { poolSize: options.poolSize ?? 10, migrate: options.migrate ?? true });
+  }
   return openSqliteStore(db);
 }

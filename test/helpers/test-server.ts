@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppSettings } from '../../src/app.js';
@@ -9,6 +6,7 @@ import type { DirectoryFile } from '../../src/directory/directory-file-schema.js
 import { ManualClock } from '../../src/domain/clock.js';
 import type { PeopleStore } from '../../src/store/people-store.js';
 import { openStore } from '../../src/store/open-store.js';
+import { createTestDatabase } from './test-database.js';
 
 export const DEFAULT_NOW = Date.parse('2026-01-15T12:00:00.000Z');
 
@@ -23,15 +21,15 @@ export interface TestServer {
 }
 
 /**
- * A real Rollcall server on 127.0.0.1 (random port) over a real SQLite file in a fresh temporary
- * directory, seeded with `directory`, on a manual clock.
+ * A real Rollcall server on 127.0.0.1 (random port) over a fresh real database (a SQLite file, or a
+ * PostgreSQL schema when ROLLCALL_TEST_STORE=postgres), seeded with `directory`, on a manual clock.
  */
 export async function startTestServer(
   directory: DirectoryFile,
   options: { now?: number; settings?: Partial<AppSettings> } = {},
 ): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'rollcall-test-'));
-  const store = openStore(join(dir, 'rollcall.db'));
+  const database = await createTestDatabase();
+  const store = openStore(database.url, { poolSize: 4 });
   const clock = new ManualClock(options.now ?? DEFAULT_NOW);
   await store.replaceDirectory(parseDirectory(directory, clock.now()), clock.now());
   const app = await buildApp({
@@ -62,7 +60,7 @@ export async function startTestServer(
     close: async () => {
       await app.close();
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     },
   };
 }

@@ -1,0 +1,53 @@
+import type { PeopleQuery } from './people-store.js';
+
+/** What differs between the SQL backends in a list query; each capability says why it exists. */
+export interface ListDialect {
+  /** The placeholder of the n-th (1-based) parameter: `?` in SQLite, `$n` in PostgreSQL. */
+  param(n: number): string;
+  /**
+   * The org column as a name search should filter on it. SQLite must be kept from choosing the org
+   * index there (`+org_id`): scanning the name index in order and filtering by org stops after
+   * `limit` matches, where the org index would sort every match. PostgreSQL's planner needs no hint.
+   */
+  orgColumnForNameSearch: string;
+  /** A condition: the JSON array in column `roles` holds one of the given placeholders. */
+  rolesAnyOf(placeholders: string[]): string;
+}
+
+// Highest code point: `name >= p AND name < p || MAX` is a prefix range the name index can serve.
+const MAX_CHAR = '\u{10FFFF}';
+
+/** SQL and parameters for a list query, ordered by (display_name_lower, id), byte-wise. */
+export function buildListSql(query: PeopleQuery, dialect: ListDialect): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (...values: unknown[]): string[] =>
+    values.map((value) => {
+      params.push(value);
+      return dialect.param(params.length);
+    });
+
+  const orgColumn = query.displayNamePrefix !== undefined ? dialect.orgColumnForNameSearch : 'org_id';
+  where.push(`${orgColumn} IN (${add(...query.orgIds).join(', ')})`);
+  if (query.email !== undefined) {
+    where.push(
+      `id IN (SELECT person_id FROM person_emails WHERE email_lower = ${add(query.email.toLowerCase()).join()})`,
+    );
+  }
+  if (query.displayNamePrefix !== undefined) {
+    const prefix = query.displayNamePrefix.toLowerCase();
+    const [from, to] = add(prefix, prefix + MAX_CHAR);
+    where.push(`display_name_lower >= ${from} AND display_name_lower < ${to}`);
+  }
+  if (query.roles !== undefined) where.push(dialect.rolesAnyOf(add(...query.roles)));
+  if (query.locationId !== undefined) where.push(`location_id = ${add(query.locationId).join()}`);
+  if (query.after !== undefined) {
+    const [name, id] = add(query.after.name, query.after.id);
+    where.push(`(display_name_lower, id) > (${name}, ${id})`);
+  }
+  const [limit] = add(query.limit);
+  return {
+    sql: `SELECT * FROM people WHERE ${where.join(' AND ')} ORDER BY display_name_lower, id LIMIT ${limit}`,
+    params,
+  };
+}

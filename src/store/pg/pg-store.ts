@@ -1,0 +1,294 @@
+import pg from 'pg';
+import { ConflictError, MESSAGES } from '../../domain/errors.js';
+import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../../domain/model.js';
+import { buildListSql, type ListDialect } from '../list-sql.js';
+import type { PeopleQuery, PeopleStore } from '../people-store.js';
+import { fromPersonRow, PERSON_COLUMNS, toPersonRow, type PersonRow } from '../person-row.js';
+import { migratePg } from './migrate.js';
+
+const PG_DIALECT: ListDialect = {
+  param: (n) => `$${n}`,
+  orgColumnForNameSearch: 'org_id',
+  rolesAnyOf: (placeholders) => `(roles::jsonb) ?| ARRAY[${placeholders.join(', ')}]::text[]`,
+};
+
+// BIGINT columns hold milliseconds; they fit a JS number exactly, so read them as numbers.
+const INT8_OID = 20;
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID
+      ? (value: string) => Number(value)
+      : (pg.types.getTypeParser as (oid: number, format?: string) => unknown)(
+          oid,
+          format,
+        )) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+export interface PgStoreOptions {
+  poolSize: number;
+  /** Run migrations when opening (rollcall serve does unless told not to). */
+  migrate: boolean;
+}
+
+/** Opens at once; migrations (when asked for) run first, and every query waits for them. */
+export function openPgStore(connectionString: string, options: PgStoreOptions): PeopleStore {
+  const pool = new pg.Pool({ connectionString, max: options.poolSize, types });
+  const ready = options.migrate ? migratePg(pool).then(() => undefined) : Promise.resolve();
+  // Reported by the first query that waits for it; this only keeps it from being "unhandled".
+  ready.catch(() => undefined);
+  return new PgStore(pool, ready);
+}
+
+const UPDATABLE_COLUMNS = PERSON_COLUMNS.filter(
+  (c) =>
+    !['id', 'org_id', 'type', 'created', 'presence_state', 'last_activity', 'status_sharing'].includes(c),
+);
+const insertPersonSql = `INSERT INTO people (${PERSON_COLUMNS.join(', ')})
+  VALUES (${PERSON_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
+const updatePersonSql = `UPDATE people SET ${UPDATABLE_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(', ')}
+  WHERE id = $1`;
+const UNIQUE_VIOLATION = '23505';
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+class PgStore implements PeopleStore {
+  private readonly pool: ReadyPool;
+
+  constructor(pool: pg.Pool, ready: Promise<void>) {
+    this.pool = new ReadyPool(pool, ready);
+  }
+
+  async getPerson(id: string): Promise<PersonRecord | undefined> {
+    const { rows } = await this.pool.query<PersonRow>({
+      name: 'get-person',
+      text: 'SELECT * FROM people WHERE id = $1',
+      values: [id],
+    });
+    return rows[0] && fromPersonRow(rows[0]);
+  }
+
+  async getPeople(ids: readonly string[]): Promise<PersonRecord[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.pool.query<PersonRow>('SELECT * FROM people WHERE id = ANY($1::text[])', [
+      ids,
+    ]);
+    return rows.map(fromPersonRow);
+  }
+
+  async listPeople(query: PeopleQuery): Promise<PersonRecord[]> {
+    if (query.orgIds.length === 0) return [];
+    const { sql, params } = buildListSql(query, PG_DIALECT);
+    const { rows } = await this.pool.query<PersonRow>(sql, params);
+    return rows.map(fromPersonRow);
+  }
+
+  async createPerson(person: PersonRecord): Promise<void> {
+    await this.transaction(async (client) => {
+      await insertPerson(client, person);
+      await insertEmails(client, person);
+    });
+  }
+
+  async updatePerson(person: PersonRecord): Promise<boolean> {
+    return this.transaction(async (client) => {
+      const row = toPersonRow(person);
+      const result = await client.query(updatePersonSql, [
+        person.id,
+        ...UPDATABLE_COLUMNS.map((c) => row[c]),
+      ]);
+      if (result.rowCount === 0) return false;
+      await client.query('DELETE FROM person_emails WHERE person_id = $1', [person.id]);
+      await insertEmails(client, person);
+      return true;
+    });
+  }
+
+  async deletePerson(id: string): Promise<boolean> {
+    return ((await this.pool.query('DELETE FROM people WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
+  async findPersonIdByEmail(email: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ person_id: string }>(
+      'SELECT person_id FROM person_emails WHERE email_lower = $1',
+      [email.toLowerCase()],
+    );
+    return rows[0]?.person_id;
+  }
+
+  async countPeople(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM people');
+    return rows[0]?.n ?? 0;
+  }
+
+  async getManagedOrgIds(orgId: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ managed_id: string }>(
+      'SELECT managed_id FROM org_manages WHERE manager_id = $1 ORDER BY managed_id',
+      [orgId],
+    );
+    return rows.map((r) => r.managed_id);
+  }
+
+  async findToken(hash: string): Promise<TokenRecord | undefined> {
+    const { rows } = await this.pool.query<{ person_id: string; expires_at: number | null }>({
+      name: 'find-token',
+      text: 'SELECT person_id, expires_at FROM tokens WHERE hash = $1',
+      values: [hash],
+    });
+    const row = rows[0];
+    if (!row) return undefined;
+    return row.expires_at === null
+      ? { hash, personId: row.person_id }
+      : { hash, personId: row.person_id, expiresAt: row.expires_at };
+  }
+
+  async addToken(token: TokenRecord, createdAt: number): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO tokens (hash, person_id, expires_at, created_at) VALUES ($1, $2, $3, $4)',
+      [token.hash, token.personId, token.expiresAt ?? null, createdAt],
+    );
+  }
+
+  async deleteExpiredTokens(now: number): Promise<number> {
+    const result = await this.pool.query(
+      'DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at <= $1',
+      [now],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async recordActivity(lastActivityByPerson: ReadonlyMap<string, number>): Promise<void> {
+    if (lastActivityByPerson.size === 0) return;
+    await this.pool.query(
+      `UPDATE people SET last_activity = GREATEST(COALESCE(people.last_activity, 0), a.at)
+       FROM UNNEST($1::text[], $2::bigint[]) AS a(id, at) WHERE people.id = a.id`,
+      [[...lastActivityByPerson.keys()], [...lastActivityByPerson.values()]],
+    );
+  }
+
+  async replaceDirectory(directory: Directory, now: number): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query('TRUNCATE tokens, person_emails, people, org_manages, orgs');
+      for (const org of directory.orgs) {
+        await client.query('INSERT INTO orgs (id, display_name) VALUES ($1, $2)', [org.id, org.displayName]);
+      }
+      for (const org of directory.orgs) {
+        for (const managed of org.manages) {
+          await client.query('INSERT INTO org_manages (manager_id, managed_id) VALUES ($1, $2)', [
+            org.id,
+            managed,
+          ]);
+        }
+      }
+      for (const person of directory.people) {
+        await insertPerson(client, person);
+        await insertEmails(client, person);
+      }
+      for (const token of directory.tokens) {
+        await client.query(
+          'INSERT INTO tokens (hash, person_id, expires_at, created_at) VALUES ($1, $2, $3, $4)',
+          [token.hash, token.personId, token.expiresAt ?? null, now],
+        );
+      }
+    });
+  }
+
+  async readDirectory(): Promise<{ orgs: OrgRecord[]; people: PersonRecord[] }> {
+    const orgs = await this.pool.query<{ id: string; display_name: string }>(
+      'SELECT * FROM orgs ORDER BY position',
+    );
+    const manages = await this.pool.query<{ manager_id: string; managed_id: string }>(
+      'SELECT * FROM org_manages ORDER BY manager_id, managed_id',
+    );
+    const people = await this.pool.query<PersonRow>('SELECT * FROM people ORDER BY position');
+    return {
+      orgs: orgs.rows.map((o) => ({
+        id: o.id,
+        displayName: o.display_name,
+        manages: manages.rows.filter((m) => m.manager_id === o.id).map((m) => m.managed_id),
+      })),
+      people: people.rows.map(fromPersonRow),
+    };
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key]);
+    return rows[0]?.value;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      [key, value],
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+async function insertPerson(client: Queryable, person: PersonRecord): Promise<void> {
+  const row = toPersonRow(person);
+  await client.query({
+    name: 'insert-person',
+    text: insertPersonSql,
+    values: PERSON_COLUMNS.map((c) => row[c]),
+  });
+}
+
+/** A taken email is a unique violation here, turned into the domain's conflict at this edge. */
+async function insertEmails(client: Queryable, person: PersonRecord): Promise<void> {
+  for (const email of person.emails) {
+    try {
+      await client.query('INSERT INTO person_emails (email_lower, person_id) VALUES ($1, $2)', [
+        email.toLowerCase(),
+        person.id,
+      ]);
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION)
+        throw new ConflictError(MESSAGES.emailTaken(email));
+      throw error;
+    }
+  }
+}
+
+/** The pool, but every use waits until the schema is ready. */
+class ReadyPool {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly ready: Promise<void>,
+  ) {}
+
+  async query<R extends pg.QueryResultRow>(
+    config: string | pg.QueryConfig,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>> {
+    await this.ready;
+    return this.pool.query<R>(config, values);
+  }
+
+  async connect(): Promise<pg.PoolClient> {
+    await this.ready;
+    return this.pool.connect();
+  }
+
+  async end(): Promise<void> {
+    await this.ready.catch(() => undefined);
+    if (!this.pool.ended) await this.pool.end();
+  }
+}
