@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Redis } from 'ioredis';
 import type { Config } from './config/config.js';
 import { ActivityTracker } from './domain/activity-tracker.js';
 import { AuthService } from './domain/auth-service.js';
@@ -14,6 +15,8 @@ import { acceptJsonBodiesOnly } from './http/json-body.js';
 import { validateBodiesStrictly } from './http/validation.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { rejectOtherMethods } from './http/method-not-allowed.js';
+import { registerOverloadProtection } from './http/overload.js';
+import { registerRateLimits } from './http/rate-limit.js';
 import { healthRoutes } from './http/routes/health.js';
 import { peopleRoutes } from './http/routes/people.js';
 import { trackingIdOf } from './http/tracking-id.js';
@@ -23,17 +26,27 @@ import type { PeopleStore } from './store/people-store.js';
 
 export type AppSettings = Pick<
   Config,
-  'flagsAsBooleans' | 'activityFlushMs' | 'tokenCacheTtlMs' | 'logLevel' | 'trustProxy'
+  | 'flagsAsBooleans'
+  | 'activityFlushMs'
+  | 'tokenCacheTtlMs'
+  | 'logLevel'
+  | 'trustProxy'
+  | 'rateLimit'
+  | 'routeRateLimits'
+  | 'maxEventLoopDelayMs'
+  | 'maxDbWaiting'
 >;
 
 export interface AppDeps {
   store: PeopleStore;
   clock: Clock;
   settings: AppSettings;
+  /** Shares rate-limit counters between instances; without it they are per process. */
+  redis?: Redis;
 }
 
 /** The only place a Fastify instance is made: `rollcall serve` and the tests both call it. */
-export async function buildApp({ store, clock, settings }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ store, clock, settings, redis }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: settings.logLevel, stream: process.stderr },
     genReqId: trackingIdOf,
@@ -69,6 +82,16 @@ export async function buildApp({ store, clock, settings }: AppDeps): Promise<Fas
   validateBodiesStrictly(app);
   acceptBooleansInAnyCase(app);
   registerErrorHandling(app);
+  await registerOverloadProtection(app, {
+    maxEventLoopDelayMs: settings.maxEventLoopDelayMs,
+    maxDbWaiting: settings.maxDbWaiting,
+    dbWaiting: () => store.waitingQueries?.() ?? 0,
+  });
+  await registerRateLimits(app, {
+    perMinute: settings.rateLimit,
+    routeLimits: settings.routeRateLimits,
+    ...(redis && { redis }),
+  });
   healthRoutes(app);
 
   await app.register(

@@ -3,6 +3,7 @@ import { buildApp } from '../app.js';
 import type { Config } from '../config/config.js';
 import { systemClock } from '../domain/clock.js';
 import { openStore } from '../store/open-store.js';
+import { Redis } from 'ioredis';
 import { isDemo, loadDemo, mintDemoTokens, seedFromFile } from './load-directory.js';
 
 export interface ServeOptions {
@@ -14,7 +15,7 @@ export interface ServeOptions {
 
 export async function serve({ config, demo, print }: ServeOptions): Promise<void> {
   const clock = systemClock;
-  const store = openStore(config.db);
+  const store = openStore(config.db, { poolSize: config.dbPoolSize, migrate: config.migrate });
   try {
     if (config.seed !== undefined) {
       print(`Loaded ${await seedFromFile(store, config.seed, clock)} people from ${config.seed}`);
@@ -29,7 +30,8 @@ export async function serve({ config, demo, print }: ServeOptions): Promise<void
     throw error;
   }
 
-  const app = await buildApp({ store, clock, settings: config });
+  const redis = config.redis === undefined ? undefined : connectRedis(config.redis);
+  const app = await buildApp({ store, clock, settings: config, ...(redis && { redis }) });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -39,8 +41,14 @@ export async function serve({ config, demo, print }: ServeOptions): Promise<void
     // In-flight requests finish; new connections are refused; then the database is closed.
     await app.close();
     await store.close();
+    await redis?.quit();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
+}
+
+function connectRedis(url: string): Redis {
+  // Fail a command fast rather than queueing it while Redis is away: rate limiting then skips it.
+  return new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
 }

@@ -17,7 +17,35 @@ export const ConfigSchema = Type.Object({
   db: Type.String({
     minLength: 1,
     default: './rollcall.db',
-    description: 'SQLite file, or :memory:.',
+    description: 'SQLite file, :memory:, or a postgres:// URL.',
+  }),
+  dbPoolSize: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'PostgreSQL pool size.' }),
+  migrate: Type.Boolean({
+    default: true,
+    description: 'Create or upgrade the PostgreSQL schema at start (off: run `rollcall migrate` yourself).',
+  }),
+  redis: Type.Optional(
+    Type.String({ pattern: '^rediss?://', description: 'Redis URL: rate limits shared by every instance.' }),
+  ),
+  rateLimit: Type.Integer({
+    minimum: 1,
+    default: 6000,
+    description: 'Requests per minute per token.',
+  }),
+  routeRateLimits: Type.String({
+    default: '',
+    description:
+      'Lower per-route budgets per minute per token, e.g. "POST /v1/people=600,DELETE /v1/people/:personId=600".',
+  }),
+  maxEventLoopDelayMs: Type.Integer({
+    minimum: 0,
+    default: 1000,
+    description: 'Answer 503 while the event loop lags more than this (0: never).',
+  }),
+  maxDbWaiting: Type.Integer({
+    minimum: 0,
+    default: 200,
+    description: 'Answer 503 while more queries than this wait for a PostgreSQL connection (0: never).',
   }),
   seed: Type.Optional(
     Type.String({ minLength: 1, description: 'Directory file that replaces the directory at start.' }),
@@ -53,6 +81,13 @@ export const ENV_NAMES: Record<ConfigKey, string> = {
   host: 'HOST',
   port: 'PORT',
   db: 'ROLLCALL_DB',
+  dbPoolSize: 'ROLLCALL_DB_POOL_SIZE',
+  migrate: 'ROLLCALL_MIGRATE',
+  redis: 'ROLLCALL_REDIS',
+  rateLimit: 'ROLLCALL_RATE_LIMIT',
+  routeRateLimits: 'ROLLCALL_ROUTE_RATE_LIMITS',
+  maxEventLoopDelayMs: 'ROLLCALL_MAX_EVENT_LOOP_DELAY_MS',
+  maxDbWaiting: 'ROLLCALL_MAX_DB_WAITING',
   seed: 'ROLLCALL_SEED',
   flagsAsBooleans: 'ROLLCALL_FLAGS_AS_BOOLEANS',
   activityFlushMs: 'ROLLCALL_ACTIVITY_FLUSH_MS',

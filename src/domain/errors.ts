@@ -8,6 +8,9 @@ export const MESSAGES = {
   forbidden: 'The request is understood, but it has been refused or access is not allowed.',
   listNeedsFilter: 'Email, displayName, or id list should be specified.',
   emailTaken: (email: string) => `A person with the email address ${email} already exists.`,
+  rateLimited:
+    'Too many requests have been sent in a given amount of time; retry after the Retry-After delay.',
+  overloaded: 'Server is overloaded with requests. Try again later.',
   internal: 'Something went wrong on the server. If the issue persists, contact the server administrator.',
 } as const;
 
@@ -56,5 +59,12 @@ export class MethodNotAllowedError extends ApiError {
 export class ConflictError extends ApiError {
   constructor(message: string) {
     super(409, message);
+  }
+}
+
+/** 429 and 503 tell the client when to come back, in whole seconds. */
+export class RetryLaterError extends ApiError {
+  constructor(status: 429 | 423 | 503, message: string, retryAfterSeconds: number) {
+    super(status, message, message, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
   }
 }

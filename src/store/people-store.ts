@@ -56,4 +56,31 @@ export interface PeopleStore {
   setMeta(key: string, value: string): Promise<void>;
 
   close(): Promise<void>;
+
+  /** Queries waiting for a database connection (a pool's queue); absent where nothing queues. */
+  waitingQueries?(): number;
+
+  // ---- Bulk import (`rollcall import`); optional: a store without it gets replaceDirectory. ----
+  /**
+   * Replaces the whole directory in one transaction like replaceDirectory, from batches that are read
+   * while it runs, so that a million people are never in memory at once. `batches` is iterated
+   * synchronously inside the transaction: when it throws, nothing has changed.
+   */
+  importDirectory?(
+    orgs: readonly OrgRecord[],
+    batches: Iterable<DirectoryBatch>,
+    now: number,
+  ): Promise<ImportCounts>;
+}
+
+/** A slice of a directory being imported: some people and the tokens of those people. */
+export interface DirectoryBatch {
+  people: PersonRecord[];
+  tokens: TokenRecord[];
+}
+
+export interface ImportCounts {
+  orgs: number;
+  people: number;
+  tokens: number;
 }

@@ -6,6 +6,7 @@ import type { DirectoryFile } from '../../src/directory/directory-file-schema.js
 import { ManualClock } from '../../src/domain/clock.js';
 import type { PeopleStore } from '../../src/store/people-store.js';
 import { openStore } from '../../src/store/open-store.js';
+import { resolveConfig } from '../../src/config/config.js';
 import { createTestDatabase } from './test-database.js';
 
 export const DEFAULT_NOW = Date.parse('2026-01-15T12:00:00.000Z');
@@ -36,11 +37,9 @@ export async function startTestServer(
     store,
     clock,
     settings: {
-      flagsAsBooleans: false,
+      ...resolveConfig({}, {}),
       activityFlushMs: 60_000,
-      tokenCacheTtlMs: 10_000,
       logLevel: 'silent',
-      trustProxy: false,
       ...options.settings,
     },
   });

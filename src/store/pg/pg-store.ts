@@ -226,6 +226,10 @@ class PgStore implements PeopleStore {
     await this.pool.end();
   }
 
+  waitingQueries(): number {
+    return this.pool.waitingCount;
+  }
+
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
@@ -285,6 +289,10 @@ class ReadyPool {
   async connect(): Promise<pg.PoolClient> {
     await this.ready;
     return this.pool.connect();
+  }
+
+  get waitingCount(): number {
+    return this.pool.waitingCount;
   }
 
   async end(): Promise<void> {
