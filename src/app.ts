@@ -74,8 +74,18 @@ export async function buildApp({ store, clock, settings, redis }: AppDeps): Prom
   app.addHook('onRequest', async (request, reply) => {
     reply.header('trackingid', request.id);
   });
-  app.addHook('onReady', async () => activity.start());
-  app.addHook('onClose', async () => activity.stop());
+  let stopListening: (() => Promise<void>) | undefined;
+  app.addHook('onReady', async () => {
+    activity.start();
+    // Another instance on the same database changed a person or their tokens: forget them here too.
+    stopListening = await store.subscribeToChanges?.((personId) =>
+      personId === '*' ? auth.forgetAll() : auth.forgetPerson(personId),
+    );
+  });
+  app.addHook('onClose', async () => {
+    await stopListening?.();
+    await activity.stop();
+  });
   app.addSchema(PersonSchema);
   app.addSchema(ErrorBodySchema);
   acceptJsonBodiesOnly(app);

@@ -60,6 +60,13 @@ export interface PeopleStore {
   /** Queries waiting for a database connection (a pool's queue); absent where nothing queues. */
   waitingQueries?(): number;
 
+  /**
+   * Calls `listener` with the id of every person whose record or tokens another process changed
+   * (`*`: everything), so that caches can forget them; absent where no other process can write.
+   * Resolves to a function that stops listening.
+   */
+  subscribeToChanges?(listener: (personId: string) => void): Promise<() => Promise<void>>;
+
   // ---- Bulk import (`rollcall import`); optional: a store without it gets replaceDirectory. ----
   /**
    * Replaces the whole directory in one transaction like replaceDirectory, from batches that are read

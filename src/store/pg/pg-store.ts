@@ -48,6 +48,10 @@ const insertPersonSql = `INSERT INTO people (${PERSON_COLUMNS.join(', ')})
 const updatePersonSql = `UPDATE people SET ${UPDATABLE_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(', ')}
   WHERE id = $1`;
 const UNIQUE_VIOLATION = '23505';
+/** NOTIFY channel: a person's record or tokens changed (payload: the id, or `*` for everything). */
+const CHANGES_CHANNEL = 'rollcall_person_changed';
+const notifyChanged = (client: Queryable, personId: string) =>
+  client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, personId]);
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -99,12 +103,17 @@ class PgStore implements PeopleStore {
       if (result.rowCount === 0) return false;
       await client.query('DELETE FROM person_emails WHERE person_id = $1', [person.id]);
       await insertEmails(client, person);
+      await notifyChanged(client, person.id);
       return true;
     });
   }
 
   async deletePerson(id: string): Promise<boolean> {
-    return ((await this.pool.query('DELETE FROM people WHERE id = $1', [id])).rowCount ?? 0) > 0;
+    return this.transaction(async (client) => {
+      const deleted = ((await client.query('DELETE FROM people WHERE id = $1', [id])).rowCount ?? 0) > 0;
+      if (deleted) await notifyChanged(client, id);
+      return deleted;
+    });
   }
 
   async findPersonIdByEmail(email: string): Promise<string | undefined> {
@@ -168,6 +177,7 @@ class PgStore implements PeopleStore {
   async replaceDirectory(directory: Directory, now: number): Promise<void> {
     await this.transaction(async (client) => {
       await client.query('TRUNCATE tokens, person_emails, people, org_manages, orgs');
+      await notifyChanged(client, '*');
       for (const org of directory.orgs) {
         await client.query('INSERT INTO orgs (id, display_name) VALUES ($1, $2)', [org.id, org.displayName]);
       }
@@ -228,6 +238,20 @@ class PgStore implements PeopleStore {
 
   waitingQueries(): number {
     return this.pool.waitingCount;
+  }
+
+  async subscribeToChanges(listener: (personId: string) => void): Promise<() => Promise<void>> {
+    const client = await this.pool.connect();
+    const onNotification = (message: pg.Notification) => {
+      if (message.channel === CHANGES_CHANNEL && message.payload !== undefined) listener(message.payload);
+    };
+    client.on('notification', onNotification);
+    await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+    return async () => {
+      client.off('notification', onNotification);
+      await client.query(`UNLISTEN ${CHANGES_CHANNEL}`).catch(() => undefined);
+      client.release();
+    };
   }
 
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
