@@ -5,20 +5,51 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** A clock that only moves when told to. */
-export class ManualClock implements Clock {
-  constructor(private current: number) {}
+export type ClockMode = 'real' | 'frozen';
+
+/**
+ * The server's clock, which the control API can freeze, move and give back to real time. Real mode
+ * may run ahead of or behind the machine's time by an offset (after an `advance`).
+ */
+export class ControllableClock implements Clock {
+  private mode: ClockMode = 'real';
+  private frozenAt = 0;
+  private offsetMs = 0;
+
+  constructor(private readonly realNow: () => number = Date.now) {}
 
   now(): number {
-    return this.current;
+    return this.mode === 'frozen' ? this.frozenAt : this.realNow() + this.offsetMs;
   }
 
+  state(): { now: number; mode: ClockMode; offsetMs: number } {
+    return { now: this.now(), mode: this.mode, offsetMs: this.mode === 'frozen' ? 0 : this.offsetMs };
+  }
+
+  /** Stops time at `ms`. */
   set(ms: number): void {
-    this.current = ms;
+    this.mode = 'frozen';
+    this.frozenAt = ms;
   }
 
+  /** Moves time forward (or back, with a negative amount), frozen or not. */
   advance(ms: number): void {
-    this.current += ms;
+    if (this.mode === 'frozen') this.frozenAt += ms;
+    else this.offsetMs += ms;
+  }
+
+  /** Back to the machine's time. */
+  useRealTime(): void {
+    this.mode = 'real';
+    this.offsetMs = 0;
+  }
+}
+
+/** A clock that only moves when told to (tests). */
+export class ManualClock extends ControllableClock {
+  constructor(start: number) {
+    super();
+    this.set(start);
   }
 }
 

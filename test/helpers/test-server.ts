@@ -40,6 +40,8 @@ export async function startTestServer(
       ...resolveConfig({}, {}),
       activityFlushMs: 60_000,
       logLevel: 'silent',
+      // Load shedding off unless a test turns it on: a busy CI machine must not see 503s.
+      maxEventLoopDelayMs: 0,
       ...options.settings,
     },
   });
