@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config/config.js';
 import { ActivityTracker } from './domain/activity-tracker.js';
 import { AuthService } from './domain/auth-service.js';
-import type { Clock } from './domain/clock.js';
+import type { ControllableClock } from './domain/clock.js';
 import { PeopleLister } from './domain/people-lister.js';
 import { PeopleService } from './domain/people-service.js';
 import { PeopleWriter } from './domain/people-writer.js';
@@ -39,7 +39,8 @@ export type AppSettings = Pick<
 
 export interface AppDeps {
   store: PeopleStore;
-  clock: Clock;
+  /** The server's clock; the control API (when enabled) can freeze and move it. */
+  clock: ControllableClock;
   settings: AppSettings;
   /** Shares rate-limit counters between instances; without it they are per process. */
   redis?: Redis;
@@ -102,6 +103,7 @@ export async function buildApp({ store, clock, settings, redis }: AppDeps): Prom
     routeLimits: settings.routeRateLimits,
     ...(redis && { redis }),
   });
+  // Operations (metrics, OpenAPI document) register here, before any route they must see.
   healthRoutes(app);
 
   await app.register(
@@ -114,5 +116,6 @@ export async function buildApp({ store, clock, settings, redis }: AppDeps): Prom
   rejectOtherMethods(app, '/v1/people', ['GET', 'POST']);
   rejectOtherMethods(app, '/v1/people/me', ['GET']);
   rejectOtherMethods(app, '/v1/people/:personId', ['GET', 'PUT', 'DELETE']);
+  // The control API (not part of Webex) registers here, under /rollcall/v1.
   return app;
 }

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../app.js';
 import type { Config } from '../config/config.js';
-import { systemClock } from '../domain/clock.js';
+import { ControllableClock } from '../domain/clock.js';
 import { openStore } from '../store/open-store.js';
 import { Redis } from 'ioredis';
 import { isDemo, loadDemo, mintDemoTokens, seedFromFile } from './load-directory.js';
@@ -14,7 +14,7 @@ export interface ServeOptions {
 }
 
 export async function serve({ config, demo, print }: ServeOptions): Promise<void> {
-  const clock = systemClock;
+  const clock = new ControllableClock();
   const store = openStore(config.db, { poolSize: config.dbPoolSize, migrate: config.migrate });
   try {
     if (config.seed !== undefined) {
