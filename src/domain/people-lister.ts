@@ -2,7 +2,7 @@ import type { Person } from '../schemas/person.js';
 import { cursorOf, type PeopleQuery, type PeopleStore } from '../store/people-store.js';
 import { isAdminOf, type Caller } from './caller.js';
 import { BadRequestError, ForbiddenError, MESSAGES } from './errors.js';
-import { decodeHydraId, resolveOpaqueRef, resolveUuidRef } from './ids.js';
+import { decodeHydraId, encodeHydraId, resolveOpaqueRef, resolveUuidRef } from './ids.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
 import type { PersonPresenter } from './person-presenter.js';
 import { ROLE_NAMES } from './roles.js';
@@ -40,7 +40,8 @@ export class PeopleLister {
     private readonly presenter: PersonPresenter,
   ) {}
 
-  async list(caller: Caller, params: ListParams): Promise<PersonPage> {
+  async list(caller: Caller, given: ListParams): Promise<PersonPage> {
+    const params = withoutEmptyValues(given);
     if (params.id !== undefined) return this.listByIds(caller, params);
     const admin = caller.access !== 'none';
     if (!admin && params.email === undefined && params.displayName === undefined) {
@@ -80,7 +81,7 @@ export class PeopleLister {
     for (const ref of refs) {
       const id = idOf.get(ref);
       const person = id === undefined ? undefined : people.get(id);
-      if (!person) notFoundIds.push(ref);
+      if (!person) notFoundIds.push(asSdkFingerprint(ref));
       else if (!seen.has(person.id)) {
         seen.add(person.id);
         items.push(this.presenter.present(person, caller, options));
@@ -107,6 +108,22 @@ export class PeopleLister {
     }
     return [...caller.nearOrgs];
   }
+}
+
+/** `?displayName=` (empty) filters nothing: it is no filter at all, like every other empty value. */
+function withoutEmptyValues(params: ListParams): ListParams {
+  return Object.fromEntries(
+    Object.entries(params).filter(([, value]) => value !== ''),
+  ) as unknown as ListParams;
+}
+
+/**
+ * A missing ID as the official JS SDK matches it: its batcher sends IDs as given but waits for each
+ * under `inferPersonIdFromUuid(id)` — the ID itself when it is a hydra ID, else the PEOPLE hydra ID
+ * built from it — and would wait forever for any other form.
+ */
+function asSdkFingerprint(ref: string): string {
+  return decodeHydraId(ref) ? ref : encodeHydraId('PEOPLE', ref);
 }
 
 function pageSize(params: ListParams): number {

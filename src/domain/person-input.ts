@@ -29,10 +29,8 @@ export type WritableFields = Pick<
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** Checks and resolves a request body; a bad value is a 400 naming the field. */
-export function writableFieldsOf(
-  body: PersonCreateBody | PersonUpdateBody,
-  emails: string[],
-): WritableFields {
+export function writableFieldsOf(body: PersonCreateBody | PersonUpdateBody, given: string[]): WritableFields {
+  const emails = withoutDuplicates(given);
   emails.forEach((email, i) => {
     if (!EMAIL.test(email)) throw invalid(`emails[${i}]`, `"${email}" is not an email address`);
   });
@@ -81,4 +79,15 @@ function opaque(type: 'LICENSE' | 'LOCATION', ref: string, field: string): strin
 
 function invalid(field: string, problem: string): BadRequestError {
   return new BadRequestError(`Invalid field '${field}' in the request body: ${problem}.`);
+}
+
+/** The same address twice (in any case) is one address, kept where it first appears. */
+function withoutDuplicates(emails: string[]): string[] {
+  const seen = new Set<string>();
+  return emails.filter((email) => {
+    const key = email.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../domain/errors.js';
+
+const UNSUPPORTED_MEDIA_TYPE = 'Unsupported media type: the request body must be JSON (application/json).';
 
 /**
- * Request bodies are JSON only: any other content type is a 415. An empty body with a JSON content
- * type is no body at all (the Python SDK sends `Content-Type: application/json` on GET and DELETE).
+ * Request bodies are JSON only: any other content type with a body is a 415. An empty body is no body
+ * at all, whatever its content type (the Python SDK sends `Content-Type: application/json` on GET and
+ * DELETE).
  */
 export function acceptJsonBodiesOnly(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
@@ -13,5 +17,9 @@ export function acceptJsonBodiesOnly(app: FastifyInstance): void {
       return;
     }
     void parseJson(request, body as string, done);
+  });
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    if ((body as Buffer).length === 0) done(null, undefined);
+    else done(new ApiError(415, UNSUPPORTED_MEDIA_TYPE), undefined);
   });
 }
