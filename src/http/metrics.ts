@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { StoreQueryObserver } from '../store/timed-store.js';
+
+// Prometheus metrics. Each app has its own registry (the tests build many apps in one process); the
+// process metrics (CPU, memory, event loop, GC) belong to the process, so they are collected once and
+// merged into every answer.
+
+let processRegistry: Registry | undefined;
+
+function processMetrics(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/** The route label of a request that matched no route (404s), so that raw URLs never become labels. */
+export const UNMATCHED_ROUTE = '(unmatched)';
+
+export class AppMetrics {
+  private readonly registry = new Registry();
+  private readonly registers = [this.registry];
+  private readonly requests = new Counter({
+    name: 'rollcall_http_requests_total',
+    help: 'HTTP requests answered, by method, route pattern and status code.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    registers: this.registers,
+  });
+  private readonly requestDuration = new Histogram({
+    name: 'rollcall_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by method, route pattern and status code.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: this.registers,
+  });
+  private readonly rateLimited = new Counter({
+    name: 'rollcall_rate_limited_requests_total',
+    help: 'Requests rejected with 429 by the rate limits, by method and route pattern.',
+    labelNames: ['method', 'route'] as const,
+    registers: this.registers,
+  });
+  private readonly storeDuration = new Histogram({
+    name: 'rollcall_store_query_duration_seconds',
+    help: 'Time of a store call, by store method and outcome (ok or error).',
+    labelNames: ['method', 'outcome'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: this.registers,
+  });
+
+  readonly contentType = this.registry.contentType;
+
+  /** For timedStore(): one observation per store call. */
+  readonly observeStoreQuery: StoreQueryObserver = (method, seconds, outcome) => {
+    this.storeDuration.observe({ method, outcome }, seconds);
+  };
+
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status_code: String(status) };
+    this.requests.inc(labels);
+    this.requestDuration.observe(labels, seconds);
+    if (status === 429) this.rateLimited.inc({ method, route });
+  }
+
+  /** This app's metrics and the process's, in the Prometheus text format. */
+  async text(): Promise<string> {
+    return Registry.merge([this.registry, processMetrics()]).metrics();
+  }
+}
+
+/** Counts and times every answered request (the route's pattern, never the raw URL), 429s apart. */
+export function countRequests(app: FastifyInstance, metrics: AppMetrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
+}
