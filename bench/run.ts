@@ -1,0 +1,555 @@
+// `npm run bench`: Rollcall's Get Person Details and Get My Own Details under load, against a bare
+// Fastify route that returns a fixed person of the same size.
+//
+// Builds the project (when src/ changed since dist/ was built), generates a directory of 10,000 people, starts `rollcall serve` on it and the bare
+// server as child processes, and drives each case with autocannon from this process over loopback: a
+// warm-up, then the measured run. Prints req/s, p50/p99 latency and the ratio to the bare route, writes
+// the figures to bench/results/latest.json, and exits 1 if any response was not a 2xx.
+//
+//   npm run bench -- [--duration 8] [--warmup 2] [--connections 10] [--people 10000] [--tokens 300]
+//                    [--cases details,callingData,me] [--profile] [--rebuild]
+//
+// Besides req/s and latency, it reports the server's CPU time per request (from /proc, Linux only), which
+// other load on the machine disturbs less than req/s; the load average is printed for the same reason.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { arch, cpus, loadavg, platform, tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { encodeHydraId } from '../src/domain/ids.js';
+import { generateDirectory, type BenchCaller, type BenchDirectory } from './generate-directory.js';
+import { runLoad, stopLoad, type BenchRequest, type LoadResult } from './load.js';
+import { cpuTimeMs, killAllNow, startServer, stopAll, type Server } from './processes.js';
+import { Rng } from './random.js';
+import { failuresOf, formatFailures, formatTable, type CaseResult, type Environment } from './report.js';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const RESULTS_DIR = join(ROOT, 'bench', 'results');
+const TARGET = { case: 'details', minRatio: 0.6 };
+const REQUESTS_PER_CASE = 10_000;
+const CASE_KEYS = ['details', 'callingData', 'me'] as const;
+
+interface Options {
+  durationS: number;
+  warmupS: number;
+  connections: number;
+  people: number;
+  tokens: number;
+  cases: string[];
+  profile: boolean;
+  rebuild: boolean;
+}
+
+interface CaseSpec {
+  key: string;
+  name: string;
+  server: 'bare' | 'rollcall';
+  requests: BenchRequest[];
+}
+
+const USAGE = `usage: npm run bench -- [options]
+  --duration <s>      measured seconds per case (default 8)
+  --warmup <s>        warm-up seconds per case before measuring (default 2)
+  --connections <n>   concurrent connections (default 10)
+  --people <n>        people in the generated directory (default 10000)
+  --tokens <n>        people with a token, about one in five an admin (default 300)
+  --cases <list>      which Rollcall cases to measure, of details,callingData,me (default all; the bare
+                      route is always measured)
+  --profile           run both servers with --cpu-prof (profiles in bench/results/profiles/<server>/)
+  --rebuild           run npm run build even if dist/ looks up to date`;
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string', default: '8' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '10' },
+      people: { type: 'string', default: '10000' },
+      tokens: { type: 'string', default: '300' },
+      cases: { type: 'string', default: CASE_KEYS.join(',') },
+      profile: { type: 'boolean', default: false },
+      rebuild: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const positive = (name: string, value: string, min: number) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}`);
+    return n;
+  };
+  const options = {
+    durationS: positive('duration', values.duration, 1),
+    warmupS: positive('warmup', values.warmup, 0),
+    connections: positive('connections', values.connections, 1),
+    people: positive('people', values.people, 100),
+    tokens: positive('tokens', values.tokens, 5),
+    cases: values.cases.split(',').map((c) => c.trim()),
+    profile: values.profile,
+    rebuild: values.rebuild,
+  };
+  const unknown = options.cases.filter((c) => !(CASE_KEYS as readonly string[]).includes(c));
+  if (unknown.length > 0) throw new UsageError(`--cases: unknown case ${unknown.join(', ')}`);
+  if (options.tokens > options.people / 2) throw new UsageError('--tokens must be at most half of --people');
+  return options;
+}
+
+class UsageError extends Error {}
+
+// ---------------------------------------------------------------------------------------------------
+
+const t0 = Date.now();
+const log = (line: string) =>
+  process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
+let tmp: string | undefined;
+let interrupted = false;
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  const loadAverageAtStart = loadavg().map((l) => Number(l.toFixed(2)));
+
+  const stale = options.rebuild ? 'asked for' : staleBuild();
+  if (stale === undefined) {
+    log('dist/ is newer than src/: not building');
+  } else {
+    log(`Building (npm run build; ${stale})…`);
+    await build();
+  }
+
+  tmp = mkdtempSync(join(tmpdir(), 'rollcall-bench-'));
+  const directory = generateDirectory({
+    people: options.people,
+    tokenHolders: options.tokens,
+    seed: 20240601,
+  });
+  const seedFile = join(tmp, 'dir.json');
+  writeFileSync(seedFile, JSON.stringify(directory.file));
+  log(
+    `Directory: ${directory.allPeople.length} people in ${directory.file.orgs.length} orgs, ` +
+      `${directory.callers.length} token holders (${directory.callers.filter((c) => c.admin).length} admins)`,
+  );
+
+  const profileDir = join(RESULTS_DIR, 'profiles');
+  // One directory per server: a process run with tsx also writes the profile of its loader thread.
+  const profileArgs = (name: string) =>
+    options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] : [];
+  if (options.profile) {
+    rmSync(profileDir, { recursive: true, force: true });
+    mkdirSync(profileDir, { recursive: true });
+  }
+  const rollcall = await startServer({
+    name: 'rollcall serve',
+    command: process.execPath,
+    args: [
+      ...profileArgs('rollcall'),
+      join(ROOT, 'bin', 'rollcall.js'),
+      'serve',
+      '--port',
+      '0',
+      '--db',
+      join(tmp, 'bench.db'),
+      '--seed',
+      seedFile,
+      '--log-level',
+      'silent',
+    ],
+    cwd: ROOT,
+    listening: /Rollcall listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    timeoutMs: 120_000,
+  });
+  log(`${rollcall.output.join('; ')}; listening on ${rollcall.url}`);
+  const waitedMs = await waitUntilReady(rollcall.url);
+  if (waitedMs > 0) log(`Rollcall was not ready (/readyz) for ${waitedMs} ms after it started listening`);
+
+  const rng = new Rng(7);
+  const details = detailsRequests(rng, directory);
+  const cases: CaseSpec[] = [
+    { key: 'bare', name: 'bare Fastify route (fixed person)', server: 'bare', requests: details },
+    { key: 'details', name: 'GET /v1/people/{id}', server: 'rollcall', requests: details },
+    {
+      key: 'callingData',
+      name: 'GET /v1/people/{id}?callingData=true (admins)',
+      server: 'rollcall',
+      requests: callingDataRequests(rng, directory),
+    },
+    { key: 'me', name: 'GET /v1/people/me', server: 'rollcall', requests: meRequests(rng, directory) },
+  ];
+
+  // Every case is checked once by hand before the load: right status, right person.
+  const bodies = await preflight(rollcall.url, cases, directory);
+  const person = medianBody(bodies);
+  const personFile = join(tmp, 'person.json');
+  writeFileSync(personFile, person);
+  const bare = await startServer({
+    name: 'bare server',
+    command: process.execPath,
+    args: [...profileArgs('bare'), '--import', 'tsx', join(ROOT, 'bench', 'bare-server.ts'), personFile],
+    cwd: ROOT,
+    listening: /Bare server listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    timeoutMs: 30_000,
+  });
+  const bareResponse = await fetch(`${bare.url}${details[0]?.path ?? '/'}`);
+  const bareBody = await bareResponse.text();
+  if (bareResponse.status !== 200 || bareBody !== person) {
+    throw new Error(
+      `bare route answers ${bareResponse.status} with something else than the person: ${bareBody}`,
+    );
+  }
+  log(`Bare server on ${bare.url}, answering a ${Buffer.byteLength(person)}-byte person`);
+
+  const servers: Record<CaseSpec['server'], Server> = { bare, rollcall };
+  const results: CaseResult[] = [];
+  let bareRps = 0;
+  for (const spec of cases.filter((c) => c.key === 'bare' || options.cases.includes(c.key))) {
+    if (interrupted) break;
+    log(`${spec.name}: ${options.warmupS} s warm-up, ${options.durationS} s measured…`);
+    const load = { url: servers[spec.server].url, requests: spec.requests, connections: options.connections };
+    const warmup =
+      options.warmupS > 0 ? await runLoad({ ...load, durationS: options.warmupS }) : emptyResult();
+    const server = servers[spec.server];
+    const serverCpuBefore = cpuTimeMs(server.child.pid);
+    const ownCpuBefore = process.cpuUsage();
+    const measured = await runLoad({ ...load, durationS: options.durationS });
+    const serverCpuAfter = cpuTimeMs(server.child.pid);
+    const ownCpu = process.cpuUsage(ownCpuBefore);
+    if (spec.key === 'bare') bareRps = measured.requestsPerSecond;
+    results.push({
+      key: spec.key,
+      name: spec.name,
+      example: spec.requests[0]?.path ?? '',
+      warmup,
+      measured,
+      ratioToBare: bareRps > 0 ? measured.requestsPerSecond / bareRps : 0,
+      serverCpuUsPerRequest:
+        serverCpuBefore === undefined || serverCpuAfter === undefined || measured.completed === 0
+          ? undefined
+          : {
+              user: ((serverCpuAfter.user - serverCpuBefore.user) * 1000) / measured.completed,
+              system: ((serverCpuAfter.system - serverCpuBefore.system) * 1000) / measured.completed,
+            },
+      loadGeneratorCpuPercent:
+        measured.durationS > 0 ? (ownCpu.user + ownCpu.system) / 1e4 / measured.durationS : 0,
+    });
+  }
+  if (interrupted) return 130;
+
+  await stopAll();
+  const environment: Environment = {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${platform()} ${arch()}`,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    loadAverageAtStart,
+    loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))),
+    ...gitState(),
+  };
+  const target = results.find((r) => r.key === TARGET.case);
+  const failures = results.reduce((sum, r) => sum + failuresOf(r), 0);
+
+  console.log('');
+  console.log(
+    `Rollcall benchmark: ${directory.allPeople.length} people, ${directory.callers.length} tokens, ` +
+      `${options.connections} connections, ${options.warmupS} s warm-up + ${options.durationS} s per case`,
+  );
+  console.log(
+    `node ${environment.node}, ${environment.cpus} CPUs (${environment.cpuModel}), ${environment.platform}, ${environment.date}`,
+  );
+  if (environment.commit !== undefined) {
+    console.log(
+      `commit ${environment.commit.slice(0, 12)}${environment.srcModified ? ' with uncommitted changes in src/' : ''}`,
+    );
+  }
+  console.log(
+    `load average (1 min) ${environment.loadAverageAtStart[0]} at start, ${environment.loadAverageAtEnd[0]} at end` +
+      ' (anything else running on the machine skews the figures)',
+  );
+  console.log('');
+  console.log(formatTable(results));
+  console.log('');
+  if (target) {
+    const met = target.ratioToBare >= TARGET.minRatio;
+    console.log(
+      `Target: Get Person Details ratio ≥ ${TARGET.minRatio}: ${target.ratioToBare.toFixed(2)} (${met ? 'met' : 'NOT met'})`,
+    );
+    const cpuRatio = cpuRatioOf(target, results[0]);
+    if (cpuRatio !== undefined) {
+      console.log(
+        `Server CPU per request, bare ÷ Get Person Details: ${cpuRatio.toFixed(2)} ` +
+          '(what the ratio tends to when each server has a core to itself)',
+      );
+    }
+  }
+  for (const r of results.filter((c) => c.loadGeneratorCpuPercent >= 90)) {
+    console.log(
+      `Note: the load generator used ${r.loadGeneratorCpuPercent.toFixed(0)}% of a core during "${r.name}": ` +
+        'it may have limited that case, not the server.',
+    );
+  }
+  for (const line of formatFailures(results)) console.log(`ERROR ${line}`);
+  if (failures > 0) console.log(`ERROR ${failures} requests failed: the figures above are not valid.`);
+
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const jsonFile = join(RESULTS_DIR, 'latest.json');
+  writeFileSync(
+    jsonFile,
+    `${JSON.stringify(
+      {
+        environment,
+        options,
+        directory: {
+          people: directory.allPeople.length,
+          orgs: directory.file.orgs.length,
+          tokenHolders: directory.callers.length,
+          admins: directory.callers.filter((c) => c.admin).length,
+        },
+        target: target && {
+          case: TARGET.case,
+          minRatio: TARGET.minRatio,
+          ratio: target.ratioToBare,
+          met: target.ratioToBare >= TARGET.minRatio,
+          cpuRatio: cpuRatioOf(target, results[0]),
+        },
+        failures,
+        cases: results.map((r) => ({
+          key: r.key,
+          name: r.name,
+          example: r.example,
+          requestsPerSecond: r.measured.requestsPerSecond,
+          p50Ms: r.measured.latencyMs.p50,
+          p99Ms: r.measured.latencyMs.p99,
+          ratioToBare: r.ratioToBare,
+          serverCpuUsPerRequest: r.serverCpuUsPerRequest,
+          loadGeneratorCpuPercent: r.loadGeneratorCpuPercent,
+          measured: r.measured,
+          warmup: r.warmup,
+        })),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  console.log(`Figures written to ${relative(process.cwd(), jsonFile) || jsonFile}`);
+  if (options.profile) {
+    for (const name of ['rollcall', 'bare']) {
+      const dir = join(profileDir, name);
+      const main = readdirSync(dir)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .map((f) => join(dir, f))
+        .sort((a, b) => statSync(b).size - statSync(a).size)[0];
+      if (main) console.log(`CPU profile of the ${name} server: ${relative(process.cwd(), main)}`);
+    }
+  }
+  log(`Done in ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
+  return failures > 0 ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Request lists. Get Person Details: callers drawn from all token holders (admins and plain users),
+// asking mostly for people of their own org and sometimes for anyone.
+
+const personPath = (id: string) => `/v1/people/${encodeHydraId('PEOPLE', id)}`;
+const bearer = (caller: BenchCaller) => ({ authorization: `Bearer ${caller.token}` });
+
+function detailsRequests(rng: Rng, directory: BenchDirectory): BenchRequest[] {
+  return Array.from({ length: REQUESTS_PER_CASE }, () => {
+    const caller = rng.pick(directory.callers);
+    const sameOrg = directory.peopleByOrg.get(caller.orgId) ?? [];
+    const target = rng.chance(0.8) && sameOrg.length > 0 ? rng.pick(sameOrg) : rng.pick(directory.allPeople);
+    return { path: personPath(target), headers: bearer(caller) };
+  });
+}
+
+/** Admins asking for Calling data of people in an org they administer, so that it is granted. */
+function callingDataRequests(rng: Rng, directory: BenchDirectory): BenchRequest[] {
+  const admins = directory.callers.filter((c) => c.admin);
+  return Array.from({ length: REQUESTS_PER_CASE }, () => {
+    const caller = rng.pick(admins);
+    const people = directory.peopleByOrg.get(rng.pick(caller.adminOf)) ?? [];
+    return { path: `${personPath(rng.pick(people))}?callingData=true`, headers: bearer(caller) };
+  });
+}
+
+function meRequests(rng: Rng, directory: BenchDirectory): BenchRequest[] {
+  return Array.from({ length: REQUESTS_PER_CASE }, () => ({
+    path: '/v1/people/me',
+    headers: bearer(rng.pick(directory.callers)),
+  }));
+}
+
+/**
+ * Sends the first requests of each Rollcall case once and checks status and person; returns the bodies
+ * of Get Person Details, from which the bare route's fixed person is chosen.
+ */
+async function preflight(
+  url: string,
+  cases: readonly CaseSpec[],
+  directory: BenchDirectory,
+): Promise<string[]> {
+  const tokenOwner = new Map(directory.callers.map((c) => [c.token, c.personId]));
+  let detailsBodies: string[] = [];
+  for (const spec of cases.filter((c) => c.server === 'rollcall')) {
+    const bodies: string[] = [];
+    let withCallingData = 0;
+    for (const request of spec.requests.slice(0, 200)) {
+      const response = await fetch(`${url}${request.path}`, { headers: request.headers });
+      const body = await response.text();
+      if (response.status !== 200) {
+        throw new Error(`preflight: ${spec.name}: GET ${request.path} answered ${response.status}: ${body}`);
+      }
+      const person = JSON.parse(body) as { id?: string; extension?: string };
+      const owner = tokenOwner.get(request.headers.authorization?.replace(/^Bearer /, '') ?? '') ?? '?';
+      const expectedId =
+        spec.key === 'me' ? encodeHydraId('PEOPLE', owner) : request.path.split('/')[3]?.split('?')[0];
+      if (person.id !== expectedId) {
+        throw new Error(`preflight: ${spec.name}: GET ${request.path} returned person ${person.id}`);
+      }
+      if (person.extension !== undefined) withCallingData++;
+      bodies.push(body);
+    }
+    if (spec.key === 'callingData' && withCallingData === 0) {
+      throw new Error('preflight: no callingData=true response carried Calling data; the case tests nothing');
+    }
+    if (spec.key === 'details') detailsBodies = bodies;
+  }
+  return detailsBodies;
+}
+
+/**
+ * Polls /readyz (or /healthz where there is none) until it answers 200: a server that sheds load on
+ * event-loop lag may still be counting its own start-up. Returns how long it was not ready (0: it was at
+ * once); throws after 30 s.
+ */
+async function waitUntilReady(url: string): Promise<number> {
+  const start = Date.now();
+  let probe = '/readyz';
+  let last = '';
+  while (Date.now() - start < 30_000) {
+    const response = await fetch(`${url}${probe}`).catch((error: unknown) => error as Error);
+    if (!(response instanceof Error) && response.status === 200) return last ? Date.now() - start : 0;
+    if (!(response instanceof Error) && response.status === 404 && probe === '/readyz') {
+      await response.body?.cancel();
+      probe = '/healthz';
+      continue;
+    }
+    last = response instanceof Error ? response.message : `${response.status} ${await response.text()}`;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`GET ${probe} did not answer 200 within 30 s (last: ${last})`);
+}
+
+function medianBody(bodies: readonly string[]): string {
+  const sorted = [...bodies].sort((a, b) => Buffer.byteLength(a) - Buffer.byteLength(b));
+  const median = sorted[Math.floor(sorted.length / 2)];
+  if (median === undefined) throw new Error('no Get Person Details response to model the bare route on');
+  return median;
+}
+
+function emptyResult(): LoadResult {
+  return {
+    requestsPerSecond: 0,
+    completed: 0,
+    latencyMs: { p50: 0, p90: 0, p99: 0, mean: 0, max: 0 },
+    bytesPerResponse: 0,
+    statusCodes: {},
+    non2xx: 0,
+    errors: 0,
+    timeouts: 0,
+    durationS: 0,
+  };
+}
+
+/** Why dist/ must be rebuilt, or undefined when it was built after the last change to the sources. */
+function staleBuild(): string | undefined {
+  // tsc writes every output file on each build, so dist/main.js dates the last build.
+  const builtAt = statSync(join(ROOT, 'dist', 'main.js'), { throwIfNoEntry: false })?.mtimeMs;
+  if (builtAt === undefined) return 'no dist/main.js';
+  const sources = [
+    ...readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(ROOT, 'src', f)),
+    ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((f) => join(ROOT, f)),
+  ];
+  const changed = sources.find((file) => (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) > builtAt);
+  return changed === undefined ? undefined : `${relative(ROOT, changed)} changed since the last build`;
+}
+
+function build(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const child = spawn(npm, ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const collect = (chunk: Buffer) => (output += chunk.toString());
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`npm run build failed (${code}):\n${output.trimEnd()}`)),
+    );
+  });
+}
+
+/** The bare route's server CPU time per request divided by the case's. */
+function cpuRatioOf(c: CaseResult, bare: CaseResult | undefined): number | undefined {
+  const cpu = (r: CaseResult | undefined) =>
+    r?.serverCpuUsPerRequest && r.serverCpuUsPerRequest.user + r.serverCpuUsPerRequest.system;
+  const [mine, reference] = [cpu(c), cpu(bare)];
+  return mine && reference ? reference / mine : undefined;
+}
+
+/** The commit measured, and whether src/ differed from it (uncommitted changes were measured too). */
+function gitState(): { commit?: string; srcModified?: boolean } {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+    return {
+      commit: git('rev-parse', 'HEAD'),
+      srcModified: git('status', '--porcelain', '--', 'src') !== '',
+    };
+  } catch {
+    return {};
+  }
+}
+
+function cleanUp(): void {
+  if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
+  tmp = undefined;
+}
+
+async function onSignal(signal: NodeJS.Signals): Promise<void> {
+  if (interrupted) return;
+  interrupted = true;
+  log(`${signal}: stopping…`);
+  stopLoad();
+  await stopAll();
+  cleanUp();
+  process.exit(130);
+}
+
+process.once('SIGINT', (signal) => void onSignal(signal));
+process.once('SIGTERM', (signal) => void onSignal(signal));
+process.on('exit', () => {
+  killAllNow();
+  cleanUp();
+});
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  if (interrupted) {
+    process.exitCode = 130;
+  } else if (error instanceof UsageError) {
+    console.error(`bench: ${error.message}\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+} finally {
+  await stopAll();
+  cleanUp();
+}
