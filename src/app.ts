@@ -1,7 +1,9 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Redis } from 'ioredis';
 import type { Config } from './config/config.js';
+import { registerControlApi } from './control/control-api.js';
+import type { ControlOptions } from './control/control-options.js';
 import { ActivityTracker } from './domain/activity-tracker.js';
 import { AuthService } from './domain/auth-service.js';
 import type { ControllableClock } from './domain/clock.js';
@@ -14,15 +16,18 @@ import { acceptBooleansInAnyCase } from './http/boolean-query.js';
 import { acceptJsonBodiesOnly } from './http/json-body.js';
 import { validateBodiesStrictly } from './http/validation.js';
 import { registerErrorHandling } from './http/error-handler.js';
+import { closeConnectionsGracefully } from './http/graceful-close.js';
+import { AppMetrics } from './http/metrics.js';
 import { rejectOtherMethods } from './http/method-not-allowed.js';
+import { registerOperations } from './http/operations.js';
 import { registerOverloadProtection } from './http/overload.js';
 import { registerRateLimits } from './http/rate-limit.js';
-import { healthRoutes } from './http/routes/health.js';
 import { peopleRoutes } from './http/routes/people.js';
 import { trackingIdOf } from './http/tracking-id.js';
 import { ErrorBodySchema } from './schemas/error-body.js';
 import { PersonSchema } from './schemas/person.js';
 import type { PeopleStore } from './store/people-store.js';
+import { timedStore } from './store/timed-store.js';
 
 export type AppSettings = Pick<
   Config,
@@ -44,19 +49,37 @@ export interface AppDeps {
   settings: AppSettings;
   /** Shares rate-limit counters between instances; without it they are per process. */
   redis?: Redis;
+  /** The control API under /rollcall/v1 (not part of Webex); off when absent. */
+  control?: ControlOptions;
 }
 
+/** How long app.close() waits for clients before closing the connections that are left. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 /** The only place a Fastify instance is made: `rollcall serve` and the tests both call it. */
-export async function buildApp({ store, clock, settings, redis }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({
+  store,
+  clock,
+  settings,
+  redis,
+  control,
+}: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: settings.logLevel, stream: process.stderr },
+    // No logger at all when silent: pino's per-request child loggers cost even when they print nothing.
+    logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel, stream: process.stderr },
     genReqId: trackingIdOf,
+    // Every log line of a request carries its tracking ID (the trackingid header) under this key.
+    logController: new LogController({ requestIdLogLabel: 'trackingId' }),
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 1024 * 1024,
-    return503OnClosing: true,
+    // Requests that arrive while closing are still answered (with Connection: close; see graceful-close.ts).
+    return503OnClosing: false,
     // Behind a proxy, X-Forwarded-Proto/-Host decide the scheme and host of pagination links.
     trustProxy: settings.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  closeConnectionsGracefully(app, SHUTDOWN_GRACE_MS);
+  const metrics = new AppMetrics();
+  store = timedStore(store, metrics.observeStoreQuery);
 
   const activity = new ActivityTracker(store, settings.activityFlushMs, (err) =>
     app.log.error({ err }, 'recording activity failed'),
@@ -96,15 +119,16 @@ export async function buildApp({ store, clock, settings, redis }: AppDeps): Prom
   await registerOverloadProtection(app, {
     maxEventLoopDelayMs: settings.maxEventLoopDelayMs,
     maxDbWaiting: settings.maxDbWaiting,
-    dbWaiting: () => store.waitingQueries?.() ?? 0,
+    ...(store.waitingQueries && { dbWaiting: () => store.waitingQueries?.() ?? 0 }),
   });
   await registerRateLimits(app, {
     perMinute: settings.rateLimit,
     routeLimits: settings.routeRateLimits,
     ...(redis && { redis }),
+    clock,
   });
   // Operations (metrics, OpenAPI document) register here, before any route they must see.
-  healthRoutes(app);
+  await registerOperations(app, { metrics, ready: () => store.ping() });
 
   await app.register(
     async (webex) => {
@@ -117,5 +141,6 @@ export async function buildApp({ store, clock, settings, redis }: AppDeps): Prom
   rejectOtherMethods(app, '/v1/people/me', ['GET']);
   rejectOtherMethods(app, '/v1/people/:personId', ['GET', 'PUT', 'DELETE']);
   // The control API (not part of Webex) registers here, under /rollcall/v1.
+  await registerControlApi(app, { options: control, store, clock, auth, activity });
   return app;
 }

@@ -1,10 +1,16 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, ENV_NAMES, LOG_LEVELS, resolveConfig } from './config/config.js';
+import { CONFIG_FILE_ENV, readConfigFile } from './config/config-file.js';
 import { DirectoryFileError } from './directory/parse-directory.js';
 import { UnknownPersonError } from './domain/token-service.js';
 import { exportDatabase } from './cli/export.js';
 import { serve } from './cli/serve.js';
 import { createToken, UsageError } from './cli/token.js';
+import { migrateDatabase } from './cli/migrate.js';
+import { RouteLimitError } from './http/rate-limit.js';
+import { addGenerateCommand } from './cli/generate.js';
+import { addImportCommand } from './cli/import.js';
+import { addControlCommands } from './cli/control-commands.js';
 import { writeFile } from 'node:fs/promises';
 
 const DEFAULT_DB = './rollcall.db';
@@ -18,6 +24,10 @@ function program(): Command {
   cli
     .command('serve')
     .description('Run the server.')
+    .option(
+      '--config <file>',
+      `JSON file of settings, keys as below in camelCase (env ${CONFIG_FILE_ENV}); env and flags win over it`,
+    )
     .option('--host <address>', `address to listen on (env ${ENV_NAMES.host}, default 127.0.0.1)`)
     .option('--port <port>', `port to listen on, 0 for any (env ${ENV_NAMES.port}, default 8080)`)
     .option('--db <file>', `SQLite file or :memory: (env ${ENV_NAMES.db}, default ${DEFAULT_DB})`)
@@ -38,6 +48,29 @@ function program(): Command {
       '--token-cache-ttl-ms <ms>',
       `how long a resolved token is cached (env ${ENV_NAMES.tokenCacheTtlMs}, default 10000)`,
     )
+    .option('--db-pool-size <n>', `PostgreSQL pool size (env ${ENV_NAMES.dbPoolSize}, default 10)`)
+    .option(
+      '--no-migrate',
+      `do not create or upgrade the PostgreSQL schema at start (env ${ENV_NAMES.migrate}=false)`,
+    )
+    .option('--redis <url>', `Redis URL: rate limits shared by every instance (env ${ENV_NAMES.redis})`)
+    .option('--rate-limit <n>', `requests per minute per token (env ${ENV_NAMES.rateLimit}, default 6000)`)
+    .option(
+      '--route-rate-limits <list>',
+      `lower budgets per route, e.g. "POST /v1/people=600" (env ${ENV_NAMES.routeRateLimits})`,
+    )
+    .option(
+      '--max-event-loop-delay-ms <ms>',
+      `503 while the event loop lags more (env ${ENV_NAMES.maxEventLoopDelayMs}, default 1000, 0: off)`,
+    )
+    .option(
+      '--max-db-waiting <n>',
+      `503 while more queries wait for a connection (env ${ENV_NAMES.maxDbWaiting}, default 200, 0: off)`,
+    )
+    .option(
+      '--control-token <secret>',
+      `secret of the control API /rollcall/v1 (env ${ENV_NAMES.controlToken}; without it: on for loopback only)`,
+    )
     .option(
       '--trust-proxy',
       `honour X-Forwarded-* headers from a reverse proxy (env ${ENV_NAMES.trustProxy})`,
@@ -48,8 +81,15 @@ function program(): Command {
       ),
     )
     .action(async (flags: Record<string, string | boolean | undefined>) => {
-      const config = resolveConfig(flags, process.env);
-      const defaultDb = flags.db === undefined && !process.env[ENV_NAMES.db];
+      const configPath = (flags.config as string | undefined) ?? (process.env[CONFIG_FILE_ENV] || undefined);
+      const file = configPath === undefined ? undefined : readConfigFile(configPath);
+      // Commander sets migrate=true unless --no-migrate; only the flag's "no" may override the environment.
+      const config = resolveConfig(
+        { ...flags, migrate: flags.migrate === false ? false : undefined },
+        process.env,
+        file,
+      );
+      const defaultDb = flags.db === undefined && !process.env[ENV_NAMES.db] && file?.values.db === undefined;
       await serve({ config, demo: flags.demo === true || defaultDb, print: (line) => console.log(line) });
     });
 
@@ -78,6 +118,22 @@ function program(): Command {
       else process.stdout.write(text);
     });
 
+  addImportCommand(cli, databaseOf);
+  addGenerateCommand(cli);
+  addControlCommands(cli);
+
+  cli
+    .command('migrate')
+    .description('Create or upgrade the database schema, then exit (serve does it too unless --no-migrate).')
+    .option(
+      '--db <file or url>',
+      `SQLite file or postgres:// URL (env ${ENV_NAMES.db}, default ${DEFAULT_DB})`,
+    )
+    .action(async (flags: { db?: string }) => {
+      await migrateDatabase(databaseOf(flags.db));
+      console.log('The database schema is up to date.');
+    });
+
   return cli;
 }
 
@@ -91,6 +147,7 @@ const EXPECTED_ERRORS = [
   UnknownPersonError,
   UsageError,
   InvalidArgumentError,
+  RouteLimitError,
 ];
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../app.js';
 import type { Config } from '../config/config.js';
+import { controlOptionsFor } from '../control/control-options.js';
 import { ControllableClock } from '../domain/clock.js';
 import { openStore } from '../store/open-store.js';
 import { Redis } from 'ioredis';
@@ -31,14 +32,10 @@ export async function serve({ config, demo, print }: ServeOptions): Promise<void
   }
 
   const redis = config.redis === undefined ? undefined : connectRedis(config.redis);
-  const app = await buildApp({ store, clock, settings: config, ...(redis && { redis }) });
-  await app.listen({ host: config.host, port: config.port });
-  const address = app.server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  print(`Rollcall listening on http://${host}:${address.port}`);
-
+  const control = controlOptionsFor(config);
+  const app = await buildApp({ store, clock, settings: config, control, ...(redis && { redis }) });
   const stop = async () => {
-    // In-flight requests finish; new connections are refused; then the database is closed.
+    // In-flight requests finish and are sent whole; new connections are refused; then the database closes.
     await app.close();
     await store.close();
     await redis?.quit();
@@ -46,6 +43,11 @@ export async function serve({ config, demo, print }: ServeOptions): Promise<void
   };
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
+
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  print(`Rollcall listening on http://${host}:${address.port}`);
 }
 
 function connectRedis(url: string): Redis {

@@ -1,5 +1,6 @@
 import ms from 'ms';
 import { systemClock } from '../domain/clock.js';
+import { parseIsoTime } from '../domain/iso-time.js';
 import { TokenService } from '../domain/token-service.js';
 import { openStore } from '../store/open-store.js';
 
@@ -7,15 +8,17 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** `--expires` is an ISO date-time or a duration from now such as `90m`, `12h` or `30d`. */
+/** `--expires` is an ISO date-time (with Z or an offset) or a duration from now: `90m`, `12h`, `30d`. */
 export function parseExpiry(value: string, now: number): number {
-  const duration =
-    /^\d/.test(value) && !value.includes('-')
-      ? (ms(value as ms.StringValue) as number | undefined)
-      : undefined;
-  const at = duration !== undefined && duration > 0 ? now + duration : Date.parse(value);
-  if (Number.isNaN(at))
-    throw new UsageError(`--expires: "${value}" is neither an ISO date-time nor a duration like 12h`);
+  const duration = /^\d+(\.\d+)?\s*[a-z]+$/i.test(value)
+    ? (ms(value as ms.StringValue) as number | undefined)
+    : undefined;
+  const at = duration !== undefined && duration > 0 ? now + duration : parseIsoTime(value);
+  if (at === undefined) {
+    throw new UsageError(
+      `--expires: "${value}" is neither an ISO date-time with an offset nor a duration like 12h`,
+    );
+  }
   if (at <= now) throw new UsageError(`--expires: "${value}" is not in the future`);
   return at;
 }

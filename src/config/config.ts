@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
-// Every setting once: its type, default and description. Defaults ← environment ← flags,
-// validated once at start.
+// Every setting once: its type, default and description. Defaults ← config file ← environment ←
+// flags, validated once at start.
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -47,6 +47,14 @@ export const ConfigSchema = Type.Object({
     default: 200,
     description: 'Answer 503 while more queries than this wait for a PostgreSQL connection (0: never).',
   }),
+  controlToken: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        'Secret of the control API (/rollcall/v1): every control call then needs it as a bearer token. ' +
+        'Without it the control API is on only when listening on a loopback address.',
+    }),
+  ),
   seed: Type.Optional(
     Type.String({ minLength: 1, description: 'Directory file that replaces the directory at start.' }),
   ),
@@ -88,6 +96,7 @@ export const ENV_NAMES: Record<ConfigKey, string> = {
   routeRateLimits: 'ROLLCALL_ROUTE_RATE_LIMITS',
   maxEventLoopDelayMs: 'ROLLCALL_MAX_EVENT_LOOP_DELAY_MS',
   maxDbWaiting: 'ROLLCALL_MAX_DB_WAITING',
+  controlToken: 'ROLLCALL_CONTROL_TOKEN',
   seed: 'ROLLCALL_SEED',
   flagsAsBooleans: 'ROLLCALL_FLAGS_AS_BOOLEANS',
   activityFlushMs: 'ROLLCALL_ACTIVITY_FLUSH_MS',
@@ -100,20 +109,45 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Defaults, then environment variables, then flags (already parsed, possibly strings). */
-export function resolveConfig(flags: Partial<Record<ConfigKey, unknown>>, env: NodeJS.ProcessEnv): Config {
+/** A config file's settings (`--config`, ROLLCALL_CONFIG): ConfigSchema keys only (see config-file.ts). */
+export interface ConfigFile {
+  path: string;
+  values: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Defaults, then the config file, then environment variables, then flags (already parsed, possibly
+ * strings), validated once; a bad value is reported with where it came from.
+ */
+export function resolveConfig(
+  flags: Partial<Record<ConfigKey, unknown>>,
+  env: NodeJS.ProcessEnv,
+  file?: ConfigFile,
+): Config {
   const merged: Record<string, unknown> = {};
+  const sources = new Map<string, string>();
   for (const key of Object.keys(ConfigSchema.properties) as ConfigKey[]) {
     const fromEnv = env[ENV_NAMES[key]];
-    const value = flags[key] ?? (fromEnv === '' ? undefined : fromEnv);
-    if (value !== undefined) merged[key] = value;
+    const found = (
+      [
+        [flags[key], `flag --${kebab(key)}`],
+        [fromEnv === '' ? undefined : fromEnv, `environment variable ${ENV_NAMES[key]}`],
+        [file?.values[key], `config file ${file?.path ?? ''}`],
+      ] as const
+    ).find(([value]) => value !== undefined);
+    if (found === undefined) continue;
+    merged[key] = found[0];
+    sources.set(key, found[1]);
+  }
+  for (const [key, value] of Object.entries(merged)) {
+    if (typeof value === 'string') merged[key] = fromText(key as ConfigKey, value, sources.get(key) ?? '');
   }
   const candidate = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, merged));
   const error = Value.Errors(ConfigSchema, candidate).First();
   if (error) {
-    const key = error.path.slice(1) as ConfigKey;
+    const key = error.path.slice(1);
     throw new ConfigError(
-      `Invalid setting ${key} (flag --${kebab(key)} or ${ENV_NAMES[key]}): ${JSON.stringify(
+      `Invalid setting ${key} (${sources.get(key) ?? 'default'}): ${JSON.stringify(
         (candidate as Record<string, unknown>)[key],
       )} ${error.message}`,
     );
@@ -123,4 +157,23 @@ export function resolveConfig(flags: Partial<Record<ConfigKey, unknown>>, env: N
 
 function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/**
+ * Settings from flags and the environment arrive as text. Whole numbers and booleans are read
+ * strictly: `--port 0.5`, `1e3` or `0x10` is an error, not a port (TypeBox's Convert would accept them).
+ */
+function fromText(key: ConfigKey, text: string, source: string): unknown {
+  const type = (ConfigSchema.properties[key] as { type?: string }).type;
+  if (type === 'integer') {
+    if (!/^-?\d+$/.test(text.trim()))
+      throw new ConfigError(`Invalid setting ${key} (${source}): "${text}" is not a whole number`);
+    return Number(text);
+  }
+  if (type === 'boolean') {
+    if (!/^(true|false)$/i.test(text.trim()))
+      throw new ConfigError(`Invalid setting ${key} (${source}): "${text}" is not true or false`);
+    return text.trim().toLowerCase() === 'true';
+  }
+  return text;
 }

@@ -1,77 +1,118 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EXPLICIT_PRESENCE_STATES, PERSON_TYPES } from '../domain/model.js';
-import { AddressSchema, PhoneNumberSchema, SipAddressSchema } from '../schemas/person.js';
+import { AddressSchema, PersonSchema, PhoneNumberSchema, SipAddressSchema } from '../schemas/person.js';
 
 // The directory file: a whole directory in one JSON document, for `--seed` and `rollcall export`.
 // IDs may be raw UUIDs or hydra IDs; `roles` takes role names or hydra ROLE IDs.
 
-const Flag = Type.Union([Type.Boolean(), Type.Literal('true'), Type.Literal('false')]);
-const Text = Type.String({ minLength: 1 });
-const Strings = Type.Array(Text);
+const Flag = (description: string) =>
+  Type.Union([Type.Boolean(), Type.Literal('true'), Type.Literal('false')], { description });
+const Text = (description: string) => Type.String({ minLength: 1, description });
+const Strings = (description: string) => Type.Array(Type.String({ minLength: 1 }), { description });
+/** The Person field's own description, for the fields the file shares with the Person. */
+const like = (field: keyof typeof PersonSchema.properties) =>
+  Type.Optional(Text(PersonSchema.properties[field].description ?? field));
 
-export const DirectoryTokenSchema = Type.Union([
-  Text,
-  Type.Object({ token: Text, expires: Type.Optional(Text) }, { additionalProperties: false }),
-]);
+export const DirectoryTokenSchema = Type.Union(
+  [
+    Text('A token that never expires.'),
+    Type.Object(
+      {
+        token: Text('The bearer token.'),
+        expires: Type.Optional(Text('When it stops working (ISO-8601).')),
+      },
+      { additionalProperties: false, description: 'A token with an expiry.' },
+    ),
+  ],
+  { description: 'A bearer token of the person (stored only as a SHA-256 hash).' },
+);
 
 export const DirectoryPresenceSchema = Type.Object(
   {
-    state: Type.Optional(Type.Union(EXPLICIT_PRESENCE_STATES.map((s) => Type.Literal(s)))),
-    lastActivity: Type.Optional(Text),
-    sharing: Type.Optional(Type.Boolean()),
+    state: Type.Optional(
+      Type.Union(
+        EXPLICIT_PRESENCE_STATES.map((s) => Type.Literal(s)),
+        { description: 'An explicit state that wins while set.' },
+      ),
+    ),
+    lastActivity: Type.Optional(Text('Last activity (ISO-8601); absent: never signed in.')),
+    sharing: Type.Optional(Type.Boolean({ description: "The person's status sharing (default true)." })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Presence as stored; the status is derived when read.' },
 );
 
 export const DirectoryOrgSchema = Type.Object(
-  { id: Text, displayName: Text, manages: Type.Optional(Strings) },
-  { additionalProperties: false },
+  {
+    id: Text('UUID or hydra ORGANIZATION ID.'),
+    displayName: Text('The name of the organization.'),
+    manages: Type.Optional(Strings('The orgs this org manages (a partner relationship).')),
+  },
+  { additionalProperties: false, description: 'An organization.' },
 );
 
 export const DirectoryPersonSchema = Type.Object(
   {
-    id: Type.Optional(Text),
-    orgId: Text,
-    type: Type.Optional(Type.Union(PERSON_TYPES.map((t) => Type.Literal(t)))),
-    emails: Type.Array(Text, { minItems: 1 }),
-    displayName: Type.Optional(Text),
-    nickName: Type.Optional(Text),
-    firstName: Type.Optional(Text),
-    lastName: Type.Optional(Text),
-    avatar: Type.Optional(Text),
+    id: Type.Optional(Text('UUID or hydra PEOPLE ID; generated when absent.')),
+    orgId: Text('The org of the person (an id from orgs).'),
+    type: Type.Optional(
+      Type.Union(
+        PERSON_TYPES.map((t) => Type.Literal(t)),
+        { description: 'The type of person account (default person).' },
+      ),
+    ),
+    emails: Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1,
+      description: 'The email addresses of the person.',
+    }),
+    displayName: Type.Optional(Text('The full name; default: first and last name.')),
+    nickName: like('nickName'),
+    firstName: like('firstName'),
+    lastName: like('lastName'),
+    avatar: like('avatar'),
     phoneNumbers: Type.Optional(
-      Type.Array(Type.Object(PhoneNumberSchema.properties, { additionalProperties: false })),
+      Type.Array(Type.Object(PhoneNumberSchema.properties, { additionalProperties: false }), {
+        description: 'Phone numbers for the person.',
+      }),
     ),
-    extension: Type.Optional(Text),
-    locationId: Type.Optional(Text),
-    roles: Type.Optional(Strings),
-    licenses: Type.Optional(Strings),
-    department: Type.Optional(Text),
-    manager: Type.Optional(Text),
-    managerId: Type.Optional(Text),
-    title: Type.Optional(Text),
+    extension: Type.Optional(Text('The Webex Calling extension.')),
+    locationId: Type.Optional(Text('The Webex Calling location ID.')),
+    roles: Type.Optional(Strings('Role names (id_full_admin, …) or hydra ROLE IDs.')),
+    licenses: Type.Optional(Strings('License IDs.')),
+    department: like('department'),
+    manager: like('manager'),
+    managerId: like('managerId'),
+    title: like('title'),
     addresses: Type.Optional(
-      Type.Array(Type.Object(AddressSchema.properties, { additionalProperties: false })),
+      Type.Array(Type.Object(AddressSchema.properties, { additionalProperties: false }), {
+        description: "A person's addresses.",
+      }),
     ),
-    created: Type.Optional(Text),
-    lastModified: Type.Optional(Text),
-    timezone: Type.Optional(Text),
-    siteUrls: Type.Optional(Strings),
+    created: Type.Optional(Text('When the person was created (ISO-8601); default: load time.')),
+    lastModified: Type.Optional(Text('When the person was last changed (ISO-8601); default: load time.')),
+    timezone: like('timezone'),
+    siteUrls: Type.Optional(Strings('Site names where this user has a role (host or attendee).')),
     sipAddresses: Type.Optional(
-      Type.Array(Type.Object(SipAddressSchema.properties, { additionalProperties: false })),
+      Type.Array(Type.Object(SipAddressSchema.properties, { additionalProperties: false }), {
+        description: "The user's SIP addresses.",
+      }),
     ),
-    xmppFederationJid: Type.Optional(Text),
-    invitePending: Type.Optional(Flag),
-    loginEnabled: Type.Optional(Flag),
+    xmppFederationJid: like('xmppFederationJid'),
+    invitePending: Type.Optional(Flag('Whether an invite is pending.')),
+    loginEnabled: Type.Optional(Flag('Whether the person may use Webex.')),
     presence: Type.Optional(DirectoryPresenceSchema),
-    tokens: Type.Optional(Type.Array(DirectoryTokenSchema)),
+    tokens: Type.Optional(
+      Type.Array(DirectoryTokenSchema, { description: 'Bearer tokens of the person; never exported.' }),
+    ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'A person, with presence and tokens.' },
 );
 
 export const DirectoryFileSchema = Type.Object(
-  { orgs: Type.Array(DirectoryOrgSchema), people: Type.Array(DirectoryPersonSchema) },
-  { additionalProperties: false },
+  {
+    orgs: Type.Array(DirectoryOrgSchema, { description: 'Every organization.' }),
+    people: Type.Array(DirectoryPersonSchema, { description: 'Every person.' }),
+  },
+  { additionalProperties: false, description: 'A whole directory: orgs, people and their tokens.' },
 );
 
 export type DirectoryFile = Static<typeof DirectoryFileSchema>;

@@ -11,7 +11,23 @@ export const MESSAGES = {
   rateLimited:
     'Too many requests have been sent in a given amount of time; retry after the Retry-After delay.',
   overloaded: 'Server is overloaded with requests. Try again later.',
+  notReady: 'Rollcall is not ready: its database cannot be reached or its schema is not up to date.',
   internal: 'Something went wrong on the server. If the issue persists, contact the server administrator.',
+  // Statuses only the control API's fault rules produce; texts from the Webex API reference.
+  locked: 'The requested resource is temporarily unavailable. Retry after the Retry-After delay.',
+  badGateway:
+    'The server received an invalid response from an upstream server while processing the request. Try again later.',
+  gatewayTimeout:
+    'An upstream server failed to respond on time. If your query uses max parameter, please try to reduce it.',
+  // The control API (not part of Webex).
+  controlTokenRequired:
+    'The control API requires Authorization: Bearer <control token> (set with --control-token); person tokens do not work here.',
+  controlProxied:
+    'This server has no control token, so its control API answers only direct calls from this machine, not calls through a proxy.',
+  controlTokenUnexpected:
+    'This server has no control token: send control calls without an Authorization header (person tokens do not work here).',
+  tokenNotFound: 'Token not found.',
+  faultNotFound: 'Fault rule not found.',
 } as const;
 
 export class ApiError extends Error {

@@ -1,6 +1,6 @@
 import type { PeopleStore } from '../store/people-store.js';
 import type { Clock } from './clock.js';
-import { resolveUuidRef } from './ids.js';
+import { findPersonId } from './person-ref.js';
 import { generateToken, hashToken } from './tokens.js';
 
 export class UnknownPersonError extends Error {
@@ -16,18 +16,11 @@ export class TokenService {
 
   /** `person` is a hydra ID, a UUID or an email address. Returns the plain token, shown once. */
   async create(person: string, expiresAt?: number): Promise<string> {
-    const personId = await this.resolvePerson(person);
+    const personId = await findPersonId(this.store, person);
     if (!personId) throw new UnknownPersonError(`No person with id or email "${person}".`);
     const token = generateToken();
     const record = { hash: hashToken(token), personId, ...(expiresAt !== undefined && { expiresAt }) };
     await this.store.addToken(record, this.clock.now());
     return token;
-  }
-
-  private async resolvePerson(ref: string): Promise<string | undefined> {
-    if (ref.includes('@')) return this.store.findPersonIdByEmail(ref);
-    const id = resolveUuidRef('PEOPLE', ref);
-    if (id === undefined) return undefined;
-    return (await this.store.getPerson(id)) ? id : undefined;
   }
 }

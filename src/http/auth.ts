@@ -22,7 +22,9 @@ export function requireBearerToken(
   deps: { auth: AuthService; activity: ActivityTracker; clock: Clock },
 ): void {
   scope.decorateRequest('caller', undefined);
-  scope.addHook('onRequest', async (request) => {
+  // preParsing, not onRequest: route-level onRequest hooks (the rate limiter) run first, so requests
+  // with missing or unknown tokens are counted too; the body is still not read before authentication.
+  scope.addHook('preParsing', async (request) => {
     const match = BEARER.exec(request.headers.authorization ?? '');
     if (!match) throw new UnauthorizedError();
     request.caller = await deps.auth.authenticate(match[1] as string);

@@ -1,4 +1,5 @@
 import type { FastifyInstance, HTTPMethods } from 'fastify';
+import type {} from '@fastify/swagger'; // FastifySchema.hide
 import { MethodNotAllowedError } from '../domain/errors.js';
 
 const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
@@ -10,6 +11,8 @@ export function rejectOtherMethods(app: FastifyInstance, url: string, allowed: r
   app.route({
     method: METHODS.filter((m) => !allow.includes(m)),
     url,
+    // A catch-all, not an operation: left out of the OpenAPI document.
+    schema: { hide: true },
     handler: async () => {
       throw new MethodNotAllowedError(allow);
     },

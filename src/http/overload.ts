@@ -7,10 +7,13 @@ export interface OverloadSettings {
   maxEventLoopDelayMs: number;
   /** 503 while more queries than this wait for a database connection (0: never). */
   maxDbWaiting: number;
-  dbWaiting: () => number;
+  /** Queries waiting for a connection; absent for a store without a pool (nothing to watch). */
+  dbWaiting?: () => number;
 }
 
 const RETRY_AFTER_SECONDS = 2;
+/** The event-loop histogram counts the server's own start-up as lag: ignore it for this long after ready. */
+const STARTUP_GRACE_MS = 3000;
 
 /** Sheds load instead of queueing without end: 503 with Retry-After, and recovers by itself. */
 export async function registerOverloadProtection(
@@ -18,17 +21,23 @@ export async function registerOverloadProtection(
   settings: OverloadSettings,
 ): Promise<void> {
   if (settings.maxEventLoopDelayMs > 0) {
+    let readyAt = Number.POSITIVE_INFINITY;
+    app.addHook('onReady', async () => {
+      readyAt = Date.now();
+    });
     await app.register(underPressure, {
       maxEventLoopDelay: settings.maxEventLoopDelayMs,
       retryAfter: RETRY_AFTER_SECONDS,
       pressureHandler: () => {
+        if (Date.now() - readyAt < STARTUP_GRACE_MS) return;
         throw new RetryLaterError(503, MESSAGES.overloaded, RETRY_AFTER_SECONDS);
       },
     });
   }
-  if (settings.maxDbWaiting > 0) {
+  const dbWaiting = settings.dbWaiting;
+  if (settings.maxDbWaiting > 0 && dbWaiting) {
     app.addHook('onRequest', async () => {
-      if (settings.dbWaiting() > settings.maxDbWaiting) {
+      if (dbWaiting() > settings.maxDbWaiting) {
         throw new RetryLaterError(503, MESSAGES.overloaded, RETRY_AFTER_SECONDS);
       }
     });

@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
+import type { Clock } from '../domain/clock.js';
 import { MESSAGES, RetryLaterError } from '../domain/errors.js';
 import { hashToken } from '../domain/tokens.js';
+import { clockedRateLimitStore } from './clocked-rate-limit-store.js';
 
 export interface RateLimitSettings {
   /** Requests per minute per token. */
@@ -11,6 +13,8 @@ export interface RateLimitSettings {
   routeLimits: string;
   /** Shared counters for every instance; per process without it. */
   redis?: Redis;
+  /** Windows of the per-process counters follow this clock (Redis counts in its own real time). */
+  clock: Clock;
 }
 
 const WINDOW_MS = 60_000;
@@ -31,7 +35,7 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
     timeWindow: WINDOW_MS,
     keyGenerator: rateLimitKey,
     nameSpace: 'rollcall-rate-limit:',
-    ...(settings.redis && { redis: settings.redis }),
+    ...(settings.redis ? { redis: settings.redis } : { store: clockedRateLimitStore(settings.clock) }),
     // Webex answers from its own limiter; a Redis outage should not take the API down with it.
     skipOnError: true,
     errorResponseBuilder: (_request, context) =>

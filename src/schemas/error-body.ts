@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 export const ErrorBodySchema = Type.Object(
   {
     message: Type.String({ description: 'What went wrong.' }),
-    errors: Type.Array(Type.Object({ description: Type.String() }), {
+    errors: Type.Array(Type.Object({ description: Type.String({ description: 'One detail.' }) }), {
       description: 'More specific descriptions.',
     }),
     trackingId: Type.String({ description: 'The same value as the trackingid response header.' }),

@@ -44,6 +44,16 @@ export interface PeopleStore {
   findToken(hash: string): Promise<TokenRecord | undefined>;
   addToken(token: TokenRecord, createdAt: number): Promise<void>;
   deleteExpiredTokens(now: number): Promise<number>;
+  /** Revokes one token; resolves to its person's id, or undefined when there was no such token. */
+  deleteToken(hash: string): Promise<string | undefined>;
+  /** Every token record, expired or not (the control API keeps them to restore on reset). */
+  listTokens(): Promise<TokenRecord[]>;
+
+  /**
+   * Sets a person's presence fields exactly as given (an absent field is cleared; last activity may
+   * move backward, unlike recordActivity); false if no such person. lastModified is left alone.
+   */
+  setPresence(personId: string, presence: StoredPresence): Promise<boolean>;
 
   /** Moves each person's last activity forward to the given time (never backward). */
   recordActivity(lastActivityByPerson: ReadonlyMap<string, number>): Promise<void>;
@@ -54,6 +64,12 @@ export interface PeopleStore {
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+
+  /**
+   * Resolves when the store answers and its schema is up to date (migrations done); rejects otherwise.
+   * Cheap: readiness probes call it often.
+   */
+  ping(): Promise<void>;
 
   close(): Promise<void>;
 
@@ -79,6 +95,9 @@ export interface PeopleStore {
     now: number,
   ): Promise<ImportCounts>;
 }
+
+/** The presence fields of a person as stored (the control API sets them). */
+export type StoredPresence = Pick<PersonRecord, 'presenceState' | 'lastActivity' | 'statusSharing'>;
 
 /** A slice of a directory being imported: some people and the tokens of those people. */
 export interface DirectoryBatch {

@@ -5,6 +5,7 @@ import { parseDirectory } from '../../src/directory/parse-directory.js';
 import type { DirectoryFile } from '../../src/directory/directory-file-schema.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { PeopleStore } from '../../src/store/people-store.js';
+import type { ControlOptions } from '../../src/control/control-options.js';
 import { openStore } from '../../src/store/open-store.js';
 import { resolveConfig } from '../../src/config/config.js';
 import { createTestDatabase } from './test-database.js';
@@ -27,7 +28,8 @@ export interface TestServer {
  */
 export async function startTestServer(
   directory: DirectoryFile,
-  options: { now?: number; settings?: Partial<AppSettings> } = {},
+  // The control API is on, as for any server on loopback, unless `control` says otherwise.
+  options: { now?: number; settings?: Partial<AppSettings>; control?: ControlOptions } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
   const store = openStore(database.url, { poolSize: 4 });
@@ -44,6 +46,7 @@ export async function startTestServer(
       maxEventLoopDelayMs: 0,
       ...options.settings,
     },
+    control: options.control ?? { enabled: true },
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

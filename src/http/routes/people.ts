@@ -21,10 +21,16 @@ import { nextPageLink } from '../next-page-link.js';
 const errorResponses = (...codes: number[]) => Object.fromEntries(codes.map((code) => [code, ErrorBodyRef]));
 
 // Webex: POST answers 200 (not 201) with the person; the Python SDK rejects anything else.
-const PersonOrId = Type.Union([PersonRef, Type.Object({ id: Type.String() })]);
+const PersonOrId = Type.Union([
+  PersonRef,
+  Type.Object(
+    { id: Type.String({ description: 'The ID of the person.' }) },
+    { description: 'With minResponse=true: the ID only.' },
+  ),
+]);
 
 const PersonCollection = Type.Object({
-  items: Type.Array(PersonRef),
+  items: Type.Array(PersonRef, { description: 'The people on this page.' }),
   notFoundIds: Type.Optional(
     Type.Array(Type.String(), { description: 'Requested IDs not found (id= lists).' }),
   ),
@@ -47,6 +53,7 @@ export const peopleRoutes =
         schema: {
           operationId: 'listPeople',
           tags,
+          description: 'List people: by email, displayName prefix or id list, or (admins) the whole org.',
           querystring: ListQuerySchema,
           response: { 200: PersonCollection, ...errorResponses(400, 401, 403) },
         },
@@ -64,6 +71,7 @@ export const peopleRoutes =
         schema: {
           operationId: 'createPerson',
           tags,
+          description: 'Create a person (full and user admins of the org). Answers 200, not 201.',
           querystring: CreateQuerySchema,
           body: PersonCreateBodySchema,
           response: { 200: PersonOrId, ...errorResponses(400, 401, 403, 409, 413, 415) },
@@ -78,6 +86,7 @@ export const peopleRoutes =
         schema: {
           operationId: 'getMyOwnDetails',
           tags,
+          description: 'The person (or bot, or app user) that the access token belongs to.',
           querystring: ReadQuerySchema,
           response: { 200: PersonRef, ...errorResponses(400, 401, 404) },
         },
@@ -91,6 +100,7 @@ export const peopleRoutes =
         schema: {
           operationId: 'getPersonDetails',
           tags,
+          description: 'One person, by hydra ID or UUID, with the fields the caller may see.',
           params: PersonIdParamsSchema,
           querystring: ReadQuerySchema,
           response: { 200: PersonRef, ...errorResponses(400, 401, 404) },
@@ -105,6 +115,8 @@ export const peopleRoutes =
         schema: {
           operationId: 'updatePerson',
           tags,
+          description:
+            'Replace the writable fields of a person (full and user admins); left out means cleared.',
           params: PersonIdParamsSchema,
           querystring: UpdateQuerySchema,
           body: PersonUpdateBodySchema,
@@ -121,6 +133,7 @@ export const peopleRoutes =
         schema: {
           operationId: 'deletePerson',
           tags,
+          description: 'Delete a person (full and user admins); their tokens stop working at once.',
           params: PersonIdParamsSchema,
           response: { 204: Type.Null({ description: 'Deleted.' }), ...errorResponses(401, 403, 404) },
         },

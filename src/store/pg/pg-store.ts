@@ -2,9 +2,10 @@ import pg from 'pg';
 import { ConflictError, MESSAGES } from '../../domain/errors.js';
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../../domain/model.js';
 import { buildListSql, type ListDialect } from '../list-sql.js';
-import type { PeopleQuery, PeopleStore } from '../people-store.js';
+import type { PeopleQuery, PeopleStore, StoredPresence } from '../people-store.js';
 import { fromPersonRow, PERSON_COLUMNS, toPersonRow, type PersonRow } from '../person-row.js';
 import { migratePg } from './migrate.js';
+import { PG_MIGRATIONS } from './migrations.js';
 
 const PG_DIALECT: ListDialect = {
   param: (n) => `$${n}`,
@@ -36,7 +37,7 @@ export function openPgStore(connectionString: string, options: PgStoreOptions): 
   const ready = options.migrate ? migratePg(pool).then(() => undefined) : Promise.resolve();
   // Reported by the first query that waits for it; this only keeps it from being "unhandled".
   ready.catch(() => undefined);
-  return new PgStore(pool, ready);
+  return new PgStore(pool, ready, connectionString);
 }
 
 const UPDATABLE_COLUMNS = PERSON_COLUMNS.filter(
@@ -58,7 +59,11 @@ type Queryable = pg.Pool | pg.PoolClient;
 class PgStore implements PeopleStore {
   private readonly pool: ReadyPool;
 
-  constructor(pool: pg.Pool, ready: Promise<void>) {
+  constructor(
+    pool: pg.Pool,
+    ready: Promise<void>,
+    private readonly connectionString: string,
+  ) {
     this.pool = new ReadyPool(pool, ready);
   }
 
@@ -165,6 +170,43 @@ class PgStore implements PeopleStore {
     return result.rowCount ?? 0;
   }
 
+  async deleteToken(hash: string): Promise<string | undefined> {
+    return this.transaction(async (client) => {
+      const { rows } = await client.query<{ person_id: string }>(
+        'DELETE FROM tokens WHERE hash = $1 RETURNING person_id',
+        [hash],
+      );
+      const personId = rows[0]?.person_id;
+      if (personId !== undefined) await notifyChanged(client, personId);
+      return personId;
+    });
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    const { rows } = await this.pool.query<{ hash: string; person_id: string; expires_at: number | null }>(
+      'SELECT hash, person_id, expires_at FROM tokens ORDER BY created_at, hash',
+    );
+    return rows.map((row) =>
+      row.expires_at === null
+        ? { hash: row.hash, personId: row.person_id }
+        : { hash: row.hash, personId: row.person_id, expiresAt: row.expires_at },
+    );
+  }
+
+  async setPresence(personId: string, presence: StoredPresence): Promise<boolean> {
+    const { presenceState, lastActivity, statusSharing } = presence;
+    return this.transaction(async (client) => {
+      const result = await client.query(
+        'UPDATE people SET presence_state = $2, last_activity = $3, status_sharing = $4 WHERE id = $1',
+        [personId, presenceState ?? null, lastActivity ?? null, statusSharing ? 1 : 0],
+      );
+      const updated = (result.rowCount ?? 0) > 0;
+      // Status sharing is part of a cached caller: other instances forget it.
+      if (updated) await notifyChanged(client, personId);
+      return updated;
+    });
+  }
+
   async recordActivity(lastActivityByPerson: ReadonlyMap<string, number>): Promise<void> {
     if (lastActivityByPerson.size === 0) return;
     await this.pool.query(
@@ -232,6 +274,18 @@ class PgStore implements PeopleStore {
     );
   }
 
+  async ping(): Promise<void> {
+    // Waits for the migrations this instance runs; without them (--no-migrate), `rollcall migrate` must
+    // have brought the schema up to this code's version (a newer one is fine: rolling upgrades).
+    const { rows } = await this.pool.query<{ v: number | null }>(
+      'SELECT MAX(version) AS v FROM schema_migrations',
+    );
+    const version = rows[0]?.v ?? 0;
+    if (version < PG_MIGRATIONS.length) {
+      throw new Error(`The database schema is at version ${version}, not ${PG_MIGRATIONS.length}.`);
+    }
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
@@ -241,7 +295,11 @@ class PgStore implements PeopleStore {
   }
 
   async subscribeToChanges(listener: (personId: string) => void): Promise<() => Promise<void>> {
-    const client = await this.pool.connect();
+    // A connection of its own, outside the pool: LISTEN holds it for the life of the process.
+    const client = new pg.Client({ connectionString: this.connectionString });
+    // A lost connection only ends the notifications; the token cache's TTL remains the fallback.
+    client.on('error', () => undefined);
+    await client.connect();
     const onNotification = (message: pg.Notification) => {
       if (message.channel === CHANGES_CHANNEL && message.payload !== undefined) listener(message.payload);
     };
@@ -249,8 +307,7 @@ class PgStore implements PeopleStore {
     await client.query(`LISTEN ${CHANGES_CHANNEL}`);
     return async () => {
       client.off('notification', onNotification);
-      await client.query(`UNLISTEN ${CHANGES_CHANNEL}`).catch(() => undefined);
-      client.release();
+      await client.end().catch(() => undefined);
     };
   }
 

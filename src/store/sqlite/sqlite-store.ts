@@ -1,10 +1,17 @@
 import Database from 'better-sqlite3';
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../../domain/model.js';
 import { ConflictError, MESSAGES } from '../../domain/errors.js';
-import type { PeopleQuery, PeopleStore } from '../people-store.js';
+import type {
+  DirectoryBatch,
+  ImportCounts,
+  PeopleQuery,
+  PeopleStore,
+  StoredPresence,
+} from '../people-store.js';
 import { fromPersonRow, PERSON_COLUMNS, toPersonRow, type PersonRow } from '../person-row.js';
 import { buildListQuery } from './list-query.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { importIntoSqlite } from './sqlite-import.js';
 
 interface TokenRow {
   person_id: string;
@@ -26,8 +33,9 @@ export function openSqliteStore(filename: string): PeopleStore {
 }
 
 function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
   db.transaction(() => {
+    // Read inside the write transaction: a process that waited for another's migration sees its result.
+    const current = db.pragma('user_version', { simple: true }) as number;
     SQLITE_MIGRATIONS.slice(current).forEach((sql, index) => {
       db.exec(sql);
       db.pragma(`user_version = ${current + index + 1}`);
@@ -65,6 +73,15 @@ class SqliteStore implements PeopleStore {
         'INSERT INTO tokens (hash, person_id, expires_at, created_at) VALUES (?, ?, ?, ?)',
       ),
       deleteExpiredTokens: db.prepare('DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at <= ?'),
+      deleteToken: db.prepare<[string], { person_id: string }>(
+        'DELETE FROM tokens WHERE hash = ? RETURNING person_id',
+      ),
+      allTokens: db.prepare<[], TokenRow & { hash: string }>(
+        'SELECT hash, person_id, expires_at FROM tokens ORDER BY rowid',
+      ),
+      setPresence: db.prepare(
+        'UPDATE people SET presence_state = ?, last_activity = ?, status_sharing = ? WHERE id = ?',
+      ),
       recordActivity: db.prepare(
         'UPDATE people SET last_activity = MAX(COALESCE(last_activity, 0), ?) WHERE id = ?',
       ),
@@ -183,6 +200,31 @@ class SqliteStore implements PeopleStore {
     return this.statements.deleteExpiredTokens.run(now).changes;
   }
 
+  async deleteToken(hash: string): Promise<string | undefined> {
+    return this.statements.deleteToken.get(hash)?.person_id;
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return this.statements.allTokens
+      .all()
+      .map((row) =>
+        row.expires_at === null
+          ? { hash: row.hash, personId: row.person_id }
+          : { hash: row.hash, personId: row.person_id, expiresAt: row.expires_at },
+      );
+  }
+
+  async setPresence(personId: string, presence: StoredPresence): Promise<boolean> {
+    const { presenceState, lastActivity, statusSharing } = presence;
+    const result = this.statements.setPresence.run(
+      presenceState ?? null,
+      lastActivity ?? null,
+      statusSharing ? 1 : 0,
+      personId,
+    );
+    return result.changes > 0;
+  }
+
   async recordActivity(lastActivityByPerson: ReadonlyMap<string, number>): Promise<void> {
     this.db.transaction(() => {
       for (const [personId, at] of lastActivityByPerson) this.statements.recordActivity.run(at, personId);
@@ -227,7 +269,25 @@ class SqliteStore implements PeopleStore {
     this.statements.setMeta.run(key, value);
   }
 
+  async ping(): Promise<void> {
+    // Throws once the database is closed. A schema older than this code needs is not ready; a newer one
+    // (another instance already upgraded it) is.
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version < SQLITE_MIGRATIONS.length) {
+      throw new Error(`The database schema is at version ${version}, not ${SQLITE_MIGRATIONS.length}.`);
+    }
+  }
+
   async close(): Promise<void> {
     this.db.close();
+  }
+
+  // ---- Bulk import (`rollcall import`) ----
+  async importDirectory(
+    orgs: readonly OrgRecord[],
+    batches: Iterable<DirectoryBatch>,
+    now: number,
+  ): Promise<ImportCounts> {
+    return importIntoSqlite(this.db, orgs, batches, now);
   }
 }
