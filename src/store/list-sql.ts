@@ -5,11 +5,12 @@ export interface ListDialect {
   /** The placeholder of the n-th (1-based) parameter: `?` in SQLite, `$n` in PostgreSQL. */
   param(n: number): string;
   /**
-   * The org column as a name search should filter on it. SQLite must be kept from choosing the org
-   * index there (`+org_id`): scanning the name index in order and filtering by org stops after
-   * `limit` matches, where the org index would sort every match. PostgreSQL's planner needs no hint.
+   * The org column as a name search in `orgCount` orgs should filter on it. SQLite must be kept from
+   * choosing the org index for a search in several orgs (`+org_id`): scanning the name index in order
+   * and filtering by org stops after `limit` matches, where the org index would sort every match. In one
+   * org the org index serves org, prefix and order at once. PostgreSQL's planner needs no hint.
    */
-  orgColumnForNameSearch: string;
+  orgColumnForNameSearch(orgCount: number): string;
   /** A condition: the JSON array in column `roles` holds one of the given placeholders. */
   rolesAnyOf(placeholders: string[]): string;
 }
@@ -27,7 +28,8 @@ export function buildListSql(query: PeopleQuery, dialect: ListDialect): { sql: s
       return dialect.param(params.length);
     });
 
-  const orgColumn = query.displayNamePrefix !== undefined ? dialect.orgColumnForNameSearch : 'org_id';
+  const orgColumn =
+    query.displayNamePrefix !== undefined ? dialect.orgColumnForNameSearch(query.orgIds.length) : 'org_id';
   where.push(`${orgColumn} IN (${add(...query.orgIds).join(', ')})`);
   if (query.email !== undefined) {
     where.push(

@@ -9,7 +9,7 @@ import { PG_MIGRATIONS } from './migrations.js';
 
 const PG_DIALECT: ListDialect = {
   param: (n) => `$${n}`,
-  orgColumnForNameSearch: 'org_id',
+  orgColumnForNameSearch: () => 'org_id',
   rolesAnyOf: (placeholders) => `(roles::jsonb) ?| ARRAY[${placeholders.join(', ')}]::text[]`,
 };
 

@@ -9,7 +9,7 @@ import type {
   StoredPresence,
 } from '../people-store.js';
 import { fromPersonRow, PERSON_COLUMNS, toPersonRow, type PersonRow } from '../person-row.js';
-import { buildListQuery } from './list-query.js';
+import { buildListSql, type ListDialect } from '../list-sql.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { importIntoSqlite } from './sqlite-import.js';
 
@@ -42,6 +42,13 @@ function migrate(db: Database.Database): void {
     });
   }).immediate();
 }
+
+const SQLITE_DIALECT: ListDialect = {
+  param: () => '?',
+  orgColumnForNameSearch: (orgCount) => (orgCount > 1 ? '+org_id' : 'org_id'),
+  rolesAnyOf: (placeholders) =>
+    `EXISTS (SELECT 1 FROM json_each(people.roles) WHERE value IN (${placeholders.join(', ')}))`,
+};
 
 /** What a PUT rewrites: everything but identity, creation and presence (which activity updates). */
 const UPDATABLE_COLUMNS = PERSON_COLUMNS.filter(
@@ -119,7 +126,7 @@ class SqliteStore implements PeopleStore {
 
   async listPeople(query: PeopleQuery): Promise<PersonRecord[]> {
     if (query.orgIds.length === 0) return [];
-    const { sql, params } = buildListQuery(query);
+    const { sql, params } = buildListSql(query, SQLITE_DIALECT);
     return this.prepareCached(sql)
       .all(...params)
       .map(fromPersonRow);
