@@ -70,6 +70,12 @@ export const PERSON_COLUMNS = [
   'last_modified',
 ] as const satisfies readonly (keyof PersonRow)[];
 
+/** What an update rewrites: everything but identity, creation and presence (which activity updates). */
+export const UPDATABLE_PERSON_COLUMNS = PERSON_COLUMNS.filter(
+  (c) =>
+    !['id', 'org_id', 'type', 'created', 'presence_state', 'last_activity', 'status_sharing'].includes(c),
+);
+
 export function toPersonRow(p: PersonRecord): PersonRow {
   return {
     id: p.id,

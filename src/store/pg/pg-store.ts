@@ -3,7 +3,13 @@ import { ConflictError, MESSAGES } from '../../domain/errors.js';
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../../domain/model.js';
 import { buildListSql, type ListDialect } from '../list-sql.js';
 import type { PeopleQuery, PeopleStore, StoredPresence } from '../people-store.js';
-import { fromPersonRow, PERSON_COLUMNS, toPersonRow, type PersonRow } from '../person-row.js';
+import {
+  fromPersonRow,
+  PERSON_COLUMNS,
+  toPersonRow,
+  UPDATABLE_PERSON_COLUMNS,
+  type PersonRow,
+} from '../person-row.js';
 import { migratePg } from './migrate.js';
 import { PG_MIGRATIONS } from './migrations.js';
 
@@ -40,13 +46,9 @@ export function openPgStore(connectionString: string, options: PgStoreOptions): 
   return new PgStore(pool, ready, connectionString);
 }
 
-const UPDATABLE_COLUMNS = PERSON_COLUMNS.filter(
-  (c) =>
-    !['id', 'org_id', 'type', 'created', 'presence_state', 'last_activity', 'status_sharing'].includes(c),
-);
 const insertPersonSql = `INSERT INTO people (${PERSON_COLUMNS.join(', ')})
   VALUES (${PERSON_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
-const updatePersonSql = `UPDATE people SET ${UPDATABLE_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(', ')}
+const updatePersonSql = `UPDATE people SET ${UPDATABLE_PERSON_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(', ')}
   WHERE id = $1`;
 const UNIQUE_VIOLATION = '23505';
 /** NOTIFY channel: a person's record or tokens changed (payload: the id, or `*` for everything). */
@@ -103,7 +105,7 @@ class PgStore implements PeopleStore {
       const row = toPersonRow(person);
       const result = await client.query(updatePersonSql, [
         person.id,
-        ...UPDATABLE_COLUMNS.map((c) => row[c]),
+        ...UPDATABLE_PERSON_COLUMNS.map((c) => row[c]),
       ]);
       if (result.rowCount === 0) return false;
       await client.query('DELETE FROM person_emails WHERE person_id = $1', [person.id]);

@@ -8,7 +8,13 @@ import type {
   PeopleStore,
   StoredPresence,
 } from '../people-store.js';
-import { fromPersonRow, PERSON_COLUMNS, toPersonRow, type PersonRow } from '../person-row.js';
+import {
+  fromPersonRow,
+  PERSON_COLUMNS,
+  toPersonRow,
+  UPDATABLE_PERSON_COLUMNS,
+  type PersonRow,
+} from '../person-row.js';
 import { buildListSql, type ListDialect } from '../list-sql.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { importIntoSqlite } from './sqlite-import.js';
@@ -50,13 +56,7 @@ const SQLITE_DIALECT: ListDialect = {
     `EXISTS (SELECT 1 FROM json_each(people.roles) WHERE value IN (${placeholders.join(', ')}))`,
 };
 
-/** What a PUT rewrites: everything but identity, creation and presence (which activity updates). */
-const UPDATABLE_COLUMNS = PERSON_COLUMNS.filter(
-  (c) =>
-    !['id', 'org_id', 'type', 'created', 'presence_state', 'last_activity', 'status_sharing'].includes(c),
-);
-
-const updatePersonSql = `UPDATE people SET ${UPDATABLE_COLUMNS.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`;
+const updatePersonSql = `UPDATE people SET ${UPDATABLE_PERSON_COLUMNS.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`;
 
 const insertPersonSql = `INSERT INTO people (${PERSON_COLUMNS.join(', ')})
   VALUES (${PERSON_COLUMNS.map((c) => `@${c}`).join(', ')})`;
