@@ -6,7 +6,8 @@ import type { PeopleStore } from '../store/people-store.js';
  */
 export class ActivityTracker {
   private pending = new Map<string, number>();
-  private writing = new Map<string, number>();
+  /** The last batch handed to the store, kept until the next flush (see flush()). */
+  private recent = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -26,29 +27,27 @@ export class ActivityTracker {
     if (known === undefined || at > known) this.pending.set(personId, at);
   }
 
-  /** Activity recorded here but not yet (or not yet surely) in the store. */
+  /** Activity recorded here that a read of the store may not show yet. */
   pendingFor(personId: string): number | undefined {
     const pending = this.pending.get(personId);
-    const writing = this.writing.get(personId);
-    return writing === undefined || (pending !== undefined && pending > writing) ? pending : writing;
+    const recent = this.recent.get(personId);
+    return recent === undefined || (pending !== undefined && pending > recent) ? pending : recent;
   }
 
   /** Writes what is pending; a failed batch is kept for the next flush and reported to onError. */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       if (this.pending.size === 0) return;
-      // The batch stays visible to pendingFor() until the store has committed it: a read in between
-      // must not see the older stored value.
+      // The batch stays visible to pendingFor() while it is written and for one interval after: a
+      // read whose query started before the commit must not show the older stored value.
       const batch = this.pending;
-      this.writing = batch;
+      this.recent = batch;
       this.pending = new Map();
       try {
         await this.store.recordActivity(batch);
       } catch (error) {
         for (const [personId, at] of batch) this.touch(personId, at);
         this.onError(error);
-      } finally {
-        this.writing = new Map();
       }
     });
     return this.flushing;
