@@ -54,6 +54,8 @@ export class PresenceControl {
     };
     if (!(await this.store.setPresence(person.id, presence)))
       throw new NotFoundError(MESSAGES.personNotFound);
+    // What was just flushed is still remembered for reads; what is set here replaces it.
+    this.activity.forget(person.id);
     // Status sharing is part of a cached caller.
     this.auth.forgetPerson(person.id);
     return this.view(person, presence);

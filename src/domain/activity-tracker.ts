@@ -27,6 +27,12 @@ export class ActivityTracker {
     if (known === undefined || at > known) this.pending.set(personId, at);
   }
 
+  /** Drops what is remembered of a person, whose presence was just set in the store directly. */
+  forget(personId: string): void {
+    this.pending.delete(personId);
+    this.recent.delete(personId);
+  }
+
   /** Activity recorded here that a read of the store may not show yet. */
   pendingFor(personId: string): number | undefined {
     const pending = this.pending.get(personId);
