@@ -60,7 +60,7 @@ export async function importDirectoryFile(options: ImportOptions): Promise<Impor
     } catch (error) {
       // Entries of different batches that share an ID, email or token: the database's unique keys
       // caught it; a second reading of the file says which entry it was.
-      if (String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) {
+      if (isUniqueViolation(error)) {
         findDuplicate(options.file);
       }
       throw error;
@@ -86,6 +86,12 @@ async function replaceAtOnce(
   }
   await replace(directory, now);
   return { orgs: orgs.length, people: directory.people.length, tokens: directory.tokens.length };
+}
+
+/** SQLite's constraint codes, or PostgreSQL's unique_violation. */
+function isUniqueViolation(error: unknown): boolean {
+  const code = String((error as { code?: unknown }).code);
+  return code.startsWith('SQLITE_CONSTRAINT') || code === '23505';
 }
 
 /** Throws the message parseDirectory gives for the first repeated person ID, email or token. */
@@ -133,7 +139,10 @@ export function addImportCommand(cli: Command, database: (flag: string | undefin
       'Replace the directory with a directory file of any size (a bad file changes nothing); tokens in the file are kept.',
     )
     .argument('<file>', 'the directory file (as written by `rollcall export` or `rollcall generate`)')
-    .option('--db <file>', `SQLite file (env ${ENV_NAMES.db}, default ./rollcall.db)`)
+    .option(
+      '--db <file or url>',
+      `SQLite file or postgres:// URL (env ${ENV_NAMES.db}, default ./rollcall.db)`,
+    )
     .option('--batch-size <n>', `people checked and written at a time (default ${DEFAULT_BATCH_SIZE})`, (v) =>
       positiveInteger('--batch-size', v),
     )

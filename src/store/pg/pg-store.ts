@@ -2,7 +2,13 @@ import pg from 'pg';
 import { ConflictError, MESSAGES } from '../../domain/errors.js';
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../../domain/model.js';
 import { buildListSql, type ListDialect } from '../list-sql.js';
-import type { PeopleQuery, PeopleStore, StoredPresence } from '../people-store.js';
+import type {
+  DirectoryBatch,
+  ImportCounts,
+  PeopleQuery,
+  PeopleStore,
+  StoredPresence,
+} from '../people-store.js';
 import {
   fromPersonRow,
   PERSON_COLUMNS,
@@ -11,6 +17,7 @@ import {
   type PersonRow,
 } from '../person-row.js';
 import { migratePg } from './migrate.js';
+import { importIntoPg } from './pg-import.js';
 import { PG_MIGRATIONS } from './migrations.js';
 
 const PG_DIALECT: ListDialect = {
@@ -244,6 +251,19 @@ class PgStore implements PeopleStore {
         );
       }
     });
+  }
+
+  async importDirectory(
+    orgs: readonly OrgRecord[],
+    batches: Iterable<DirectoryBatch>,
+    now: number,
+  ): Promise<ImportCounts> {
+    const client = await this.pool.connect();
+    try {
+      return await importIntoPg(client, orgs, batches, now);
+    } finally {
+      client.release();
+    }
   }
 
   async readDirectory(): Promise<{ orgs: OrgRecord[]; people: PersonRecord[] }> {
