@@ -23,12 +23,15 @@ export interface StartOptions {
   /** Matches the line that announces the address; its first group is the URL. */
   listening: RegExp;
   timeoutMs: number;
+  /** Environment of the process (default: this one's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Starts a server process and resolves once it prints its address; rejects (and kills it) otherwise. */
 export function startServer(options: StartOptions): Promise<Server> {
   const child = spawn(options.command, options.args, {
     cwd: options.cwd,
+    env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

@@ -2,9 +2,13 @@ import type { LoadResult } from './load.js';
 
 // The printed table and the JSON written to bench/results/latest.json.
 
+export type BenchStore = 'sqlite' | 'postgres';
+
 export interface CaseResult {
   key: string;
   name: string;
+  /** The store behind the Rollcall server; absent for the bare route. */
+  store?: BenchStore;
   /** One request of the case, as an example. */
   example: string;
   warmup: LoadResult;
@@ -49,7 +53,7 @@ export function formatTable(cases: readonly CaseResult[]): string {
     'non-2xx/err',
   ];
   const rows = cases.map((c) => [
-    c.name,
+    c.store === 'postgres' ? `${c.name} [PostgreSQL]` : c.name,
     number.format(c.measured.requestsPerSecond),
     c.measured.latencyMs.p50.toFixed(2),
     c.measured.latencyMs.p99.toFixed(2),
@@ -60,12 +64,7 @@ export function formatTable(cases: readonly CaseResult[]): string {
     number.format(c.measured.bytesPerResponse),
     String(failuresOf(c)),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-      .join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return alignTable(header, rows);
 }
 
 export function formatFailures(cases: readonly CaseResult[]): string[] {
@@ -85,4 +84,70 @@ export function formatFailures(cases: readonly CaseResult[]): string[] {
     }
   }
   return lines;
+}
+
+/** One Rollcall case measured on both stores. */
+export interface StoreComparison {
+  key: string;
+  name: string;
+  sqlite: { requestsPerSecond: number; p50Ms: number; p99Ms: number };
+  postgres: { requestsPerSecond: number; p50Ms: number; p99Ms: number };
+  /** req/s on PostgreSQL divided by req/s on SQLite. */
+  postgresToSqlite: number;
+}
+
+export function compareStores(cases: readonly CaseResult[]): StoreComparison[] {
+  const figures = (c: CaseResult) => ({
+    requestsPerSecond: c.measured.requestsPerSecond,
+    p50Ms: c.measured.latencyMs.p50,
+    p99Ms: c.measured.latencyMs.p99,
+  });
+  return cases.flatMap((sqlite) => {
+    const postgres = cases.find((c) => c.key === sqlite.key && c.store === 'postgres');
+    if (sqlite.store !== 'sqlite' || postgres === undefined) return [];
+    const rps = sqlite.measured.requestsPerSecond;
+    return [
+      {
+        key: sqlite.key,
+        name: sqlite.name,
+        sqlite: figures(sqlite),
+        postgres: figures(postgres),
+        postgresToSqlite: rps > 0 ? postgres.measured.requestsPerSecond / rps : 0,
+      },
+    ];
+  });
+}
+
+export function formatComparison(rows: readonly StoreComparison[]): string {
+  const header = [
+    'case',
+    'SQLite req/s',
+    'p50 ms',
+    'p99 ms',
+    'PostgreSQL req/s',
+    'p50 ms',
+    'p99 ms',
+    'PG/SQLite',
+  ];
+  const cells = rows.map((r) => [
+    r.name,
+    number.format(r.sqlite.requestsPerSecond),
+    r.sqlite.p50Ms.toFixed(2),
+    r.sqlite.p99Ms.toFixed(2),
+    number.format(r.postgres.requestsPerSecond),
+    r.postgres.p50Ms.toFixed(2),
+    r.postgres.p99Ms.toFixed(2),
+    r.postgresToSqlite.toFixed(2),
+  ]);
+  return alignTable(header, cells);
+}
+
+/** Columns padded to their widest cell: the first left-aligned, the others right-aligned. */
+export function alignTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -1,34 +1,58 @@
-// `npm run bench`: Rollcall's Get Person Details and Get My Own Details under load, against a bare
-// Fastify route that returns a fixed person of the same size.
+// `npm run bench`: Rollcall's Get Person Details, Get My Own Details and List People under load,
+// against a bare Fastify route that returns a fixed person of the same size.
 //
-// Builds the project (when src/ changed since dist/ was built), generates a directory of 10,000 people, starts `rollcall serve` on it and the bare
-// server as child processes, and drives each case with autocannon from this process over loopback: a
-// warm-up, then the measured run. Prints req/s, p50/p99 latency and the ratio to the bare route, writes
-// the figures to bench/results/latest.json, and exits 1 if any response was not a 2xx.
+// Builds the project (when src/ changed since dist/ was built), generates a directory of 10,000 people,
+// starts `rollcall serve` on it and the bare server as child processes, and drives each case with
+// autocannon from this process over loopback: a warm-up, then the measured run. Prints req/s, p50/p99
+// latency and the ratio to the bare route, writes the figures to bench/results/latest.json, and exits 1
+// if any response was not a 2xx. With `--db postgres://…`, every Rollcall case runs on SQLite, then on
+// PostgreSQL (a fresh schema of that database, dropped at the end), and a side-by-side table compares
+// the two.
 //
 //   npm run bench -- [--duration 8] [--warmup 2] [--connections 10] [--people 10000] [--tokens 300]
-//                    [--cases details,callingData,me] [--profile] [--rebuild]
+//                    [--cases details,callingData,me,displayName,email,ids] [--db postgres://…]
+//                    [--profile] [--rebuild]
 //
 // Besides req/s and latency, it reports the server's CPU time per request (from /proc, Linux only), which
 // other load on the machine disturbs less than req/s; the load average is printed for the same reason.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { encodeHydraId } from '../src/domain/ids.js';
+import { build, staleBuild } from './build.js';
+import { detailsRequests } from './details-requests.js';
 import { generateDirectory, type BenchCaller, type BenchDirectory } from './generate-directory.js';
 import { runLoad, stopLoad, type BenchRequest, type LoadResult } from './load.js';
-import { cpuTimeMs, killAllNow, startServer, stopAll, type Server } from './processes.js';
+import {
+  displayNameRequests,
+  emailRequests,
+  idListRequests,
+  preflightList,
+  type ListCaseKey,
+} from './list-requests.js';
+import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.js';
+import { cpuTimeMs, killAllNow, startServer, stopAll, stopServer, type Server } from './processes.js';
 import { Rng } from './random.js';
-import { failuresOf, formatFailures, formatTable, type CaseResult, type Environment } from './report.js';
+import {
+  compareStores,
+  failuresOf,
+  formatComparison,
+  formatFailures,
+  formatTable,
+  type BenchStore,
+  type CaseResult,
+  type Environment,
+} from './report.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const TARGET = { case: 'details', minRatio: 0.6 };
 const REQUESTS_PER_CASE = 10_000;
-const CASE_KEYS = ['details', 'callingData', 'me'] as const;
+const CASE_KEYS = ['details', 'callingData', 'me', 'displayName', 'email', 'ids'] as const;
+const LIST_KEYS: readonly string[] = ['displayName', 'email', 'ids'] satisfies ListCaseKey[];
 
 interface Options {
   durationS: number;
@@ -37,6 +61,8 @@ interface Options {
   people: number;
   tokens: number;
   cases: string[];
+  /** A postgres:// URL: run the Rollcall cases on PostgreSQL too. */
+  db: string | undefined;
   profile: boolean;
   rebuild: boolean;
 }
@@ -54,8 +80,10 @@ const USAGE = `usage: npm run bench -- [options]
   --connections <n>   concurrent connections (default 10)
   --people <n>        people in the generated directory (default 10000)
   --tokens <n>        people with a token, about one in five an admin (default 300)
-  --cases <list>      which Rollcall cases to measure, of details,callingData,me (default all; the bare
-                      route is always measured)
+  --cases <list>      which Rollcall cases to measure, of details,callingData,me,displayName,email,ids
+                      (default all; the bare route is always measured)
+  --db <url>          a postgres:// URL: run every Rollcall case on SQLite and then on PostgreSQL (in a
+                      fresh schema, dropped at the end), and compare
   --profile           run both servers with --cpu-prof (profiles in bench/results/profiles/<server>/)
   --rebuild           run npm run build even if dist/ looks up to date`;
 
@@ -69,6 +97,7 @@ function parseOptions(argv: string[]): Options {
       people: { type: 'string', default: '10000' },
       tokens: { type: 'string', default: '300' },
       cases: { type: 'string', default: CASE_KEYS.join(',') },
+      db: { type: 'string' },
       profile: { type: 'boolean', default: false },
       rebuild: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -90,12 +119,16 @@ function parseOptions(argv: string[]): Options {
     people: positive('people', values.people, 100),
     tokens: positive('tokens', values.tokens, 5),
     cases: values.cases.split(',').map((c) => c.trim()),
+    db: values.db,
     profile: values.profile,
     rebuild: values.rebuild,
   };
   const unknown = options.cases.filter((c) => !(CASE_KEYS as readonly string[]).includes(c));
   if (unknown.length > 0) throw new UsageError(`--cases: unknown case ${unknown.join(', ')}`);
   if (options.tokens > options.people / 2) throw new UsageError('--tokens must be at most half of --people');
+  if (options.db !== undefined && !/^postgres(ql)?:\/\//.test(options.db)) {
+    throw new UsageError('--db must be a postgres:// URL (SQLite is always measured)');
+  }
   return options;
 }
 
@@ -142,32 +175,9 @@ async function main(): Promise<number> {
     rmSync(profileDir, { recursive: true, force: true });
     mkdirSync(profileDir, { recursive: true });
   }
-  const rollcall = await startServer({
-    name: 'rollcall serve',
-    command: process.execPath,
-    args: [
-      ...profileArgs('rollcall'),
-      join(ROOT, 'bin', 'rollcall.js'),
-      'serve',
-      '--port',
-      '0',
-      '--db',
-      join(tmp, 'bench.db'),
-      '--seed',
-      seedFile,
-      '--log-level',
-      'silent',
-    ],
-    cwd: ROOT,
-    listening: /Rollcall listening on (http:\/\/127\.0\.0\.1:\d+)/,
-    timeoutMs: 120_000,
-  });
-  log(`${rollcall.output.join('; ')}; listening on ${rollcall.url}`);
-  const waitedMs = await waitUntilReady(rollcall.url);
-  if (waitedMs > 0) log(`Rollcall was not ready (/readyz) for ${waitedMs} ms after it started listening`);
-
+  // The request lists, drawn in a fixed order from one seeded source: every run sends the same.
   const rng = new Rng(7);
-  const details = detailsRequests(rng, directory);
+  const details = detailsRequests(rng, directory, REQUESTS_PER_CASE);
   const cases: CaseSpec[] = [
     { key: 'bare', name: 'bare Fastify route (fixed person)', server: 'bare', requests: details },
     { key: 'details', name: 'GET /v1/people/{id}', server: 'rollcall', requests: details },
@@ -178,63 +188,55 @@ async function main(): Promise<number> {
       requests: callingDataRequests(rng, directory),
     },
     { key: 'me', name: 'GET /v1/people/me', server: 'rollcall', requests: meRequests(rng, directory) },
+    {
+      key: 'displayName',
+      name: 'GET /v1/people?displayName=<prefix>&max=100 (admins)',
+      server: 'rollcall',
+      requests: displayNameRequests(rng, directory, REQUESTS_PER_CASE),
+    },
+    {
+      key: 'email',
+      name: 'GET /v1/people?email=<email> (admins)',
+      server: 'rollcall',
+      requests: emailRequests(rng, directory, REQUESTS_PER_CASE),
+    },
+    {
+      key: 'ids',
+      name: 'GET /v1/people?id=<85 IDs> (admins)',
+      server: 'rollcall',
+      requests: idListRequests(rng, directory, REQUESTS_PER_CASE / 5),
+    },
   ];
+  const selected = cases.filter((c) => c.key === 'bare' || options.cases.includes(c.key));
 
-  // Every case is checked once by hand before the load: right status, right person.
-  const bodies = await preflight(rollcall.url, cases, directory);
-  const person = medianBody(bodies);
-  const personFile = join(tmp, 'person.json');
-  writeFileSync(personFile, person);
-  const bare = await startServer({
-    name: 'bare server',
-    command: process.execPath,
-    args: [...profileArgs('bare'), '--import', 'tsx', join(ROOT, 'bench', 'bare-server.ts'), personFile],
-    cwd: ROOT,
-    listening: /Bare server listening on (http:\/\/127\.0\.0\.1:\d+)/,
-    timeoutMs: 30_000,
-  });
-  const bareResponse = await fetch(`${bare.url}${details[0]?.path ?? '/'}`);
-  const bareBody = await bareResponse.text();
-  if (bareResponse.status !== 200 || bareBody !== person) {
-    throw new Error(
-      `bare route answers ${bareResponse.status} with something else than the person: ${bareBody}`,
-    );
+  const stores: { store: BenchStore; db: () => Promise<string> }[] = [
+    { store: 'sqlite', db: async () => join(tmp as string, 'bench.db') },
+  ];
+  const pgUrl = options.db;
+  if (pgUrl !== undefined) {
+    stores.push({ store: 'postgres', db: async () => (await createBenchSchema(pgUrl, 'bench')).url });
   }
-  log(`Bare server on ${bare.url}, answering a ${Buffer.byteLength(person)}-byte person`);
 
-  const servers: Record<CaseSpec['server'], Server> = { bare, rollcall };
   const results: CaseResult[] = [];
   let bareRps = 0;
-  for (const spec of cases.filter((c) => c.key === 'bare' || options.cases.includes(c.key))) {
+  let bare: Server | undefined;
+  for (const { store, db } of stores) {
     if (interrupted) break;
-    log(`${spec.name}: ${options.warmupS} s warm-up, ${options.durationS} s measured…`);
-    const load = { url: servers[spec.server].url, requests: spec.requests, connections: options.connections };
-    const warmup =
-      options.warmupS > 0 ? await runLoad({ ...load, durationS: options.warmupS }) : emptyResult();
-    const server = servers[spec.server];
-    const serverCpuBefore = cpuTimeMs(server.child.pid);
-    const ownCpuBefore = process.cpuUsage();
-    const measured = await runLoad({ ...load, durationS: options.durationS });
-    const serverCpuAfter = cpuTimeMs(server.child.pid);
-    const ownCpu = process.cpuUsage(ownCpuBefore);
-    if (spec.key === 'bare') bareRps = measured.requestsPerSecond;
-    results.push({
-      key: spec.key,
-      name: spec.name,
-      example: spec.requests[0]?.path ?? '',
-      warmup,
-      measured,
-      ratioToBare: bareRps > 0 ? measured.requestsPerSecond / bareRps : 0,
-      serverCpuUsPerRequest:
-        serverCpuBefore === undefined || serverCpuAfter === undefined || measured.completed === 0
-          ? undefined
-          : {
-              user: ((serverCpuAfter.user - serverCpuBefore.user) * 1000) / measured.completed,
-              system: ((serverCpuAfter.system - serverCpuBefore.system) * 1000) / measured.completed,
-            },
-      loadGeneratorCpuPercent:
-        measured.durationS > 0 ? (ownCpu.user + ownCpu.system) / 1e4 / measured.durationS : 0,
-    });
+    const profileName = store === 'sqlite' ? 'rollcall' : 'rollcall-postgres';
+    const rollcall = await startRollcall(store, await db(), seedFile, profileArgs(profileName));
+    // Every case is checked once by hand before the load: right status, right people.
+    const bodies = await preflight(rollcall.url, selected, directory);
+    if (bare === undefined) {
+      bare = await startBare(medianBody(bodies), details, profileArgs('bare'));
+      const bareResult = await measure(options, cases[0] as CaseSpec, bare, 0);
+      bareRps = bareResult.measured.requestsPerSecond;
+      results.push(bareResult);
+    }
+    for (const spec of selected.filter((c) => c.server === 'rollcall')) {
+      if (interrupted) break;
+      results.push({ ...(await measure(options, spec, rollcall, bareRps)), store });
+    }
+    await stopServer(rollcall.child);
   }
   if (interrupted) return 130;
 
@@ -249,8 +251,9 @@ async function main(): Promise<number> {
     loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))),
     ...gitState(),
   };
-  const target = results.find((r) => r.key === TARGET.case);
+  const target = results.find((r) => r.key === TARGET.case && r.store === 'sqlite');
   const failures = results.reduce((sum, r) => sum + failuresOf(r), 0);
+  const comparison = compareStores(results);
 
   console.log('');
   console.log(
@@ -272,6 +275,11 @@ async function main(): Promise<number> {
   console.log('');
   console.log(formatTable(results));
   console.log('');
+  if (comparison.length > 0) {
+    console.log('SQLite and PostgreSQL side by side (PG/SQLite: req/s on PostgreSQL ÷ req/s on SQLite):');
+    console.log(formatComparison(comparison));
+    console.log('');
+  }
   if (target) {
     const met = target.ratioToBare >= TARGET.minRatio;
     console.log(
@@ -301,7 +309,7 @@ async function main(): Promise<number> {
     `${JSON.stringify(
       {
         environment,
-        options,
+        options: { ...options, db: options.db === undefined ? undefined : withoutPassword(options.db) },
         directory: {
           people: directory.allPeople.length,
           orgs: directory.file.orgs.length,
@@ -319,6 +327,7 @@ async function main(): Promise<number> {
         cases: results.map((r) => ({
           key: r.key,
           name: r.name,
+          store: r.store,
           example: r.example,
           requestsPerSecond: r.measured.requestsPerSecond,
           p50Ms: r.measured.latencyMs.p50,
@@ -329,6 +338,7 @@ async function main(): Promise<number> {
           measured: r.measured,
           warmup: r.warmup,
         })),
+        comparison,
       },
       null,
       2,
@@ -336,8 +346,9 @@ async function main(): Promise<number> {
   );
   console.log(`Figures written to ${relative(process.cwd(), jsonFile) || jsonFile}`);
   if (options.profile) {
-    for (const name of ['rollcall', 'bare']) {
+    for (const name of ['rollcall', 'rollcall-postgres', 'bare']) {
       const dir = join(profileDir, name);
+      if (!existsSync(dir)) continue;
       const main = readdirSync(dir)
         .filter((f) => f.endsWith('.cpuprofile'))
         .map((f) => join(dir, f))
@@ -350,20 +361,108 @@ async function main(): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Request lists. Get Person Details: callers drawn from all token holders (admins and plain users),
-// asking mostly for people of their own org and sometimes for anyone.
+// Servers and measurements.
+
+/** `rollcall serve` on a SQLite file or a PostgreSQL URL, loaded with the directory file. */
+async function startRollcall(
+  store: BenchStore,
+  db: string,
+  seedFile: string,
+  profileArgs: readonly string[],
+): Promise<Server> {
+  const rollcall = await startServer({
+    name: `rollcall serve (${store})`,
+    command: process.execPath,
+    args: [
+      ...profileArgs,
+      join(ROOT, 'bin', 'rollcall.js'),
+      'serve',
+      '--port',
+      '0',
+      '--db',
+      db,
+      '--seed',
+      seedFile,
+      '--log-level',
+      'silent',
+    ],
+    cwd: ROOT,
+    listening: /Rollcall listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    timeoutMs: 120_000,
+  });
+  log(`${rollcall.output.join('; ')}; listening on ${rollcall.url} (${store})`);
+  const waitedMs = await waitUntilReady(rollcall.url);
+  if (waitedMs > 0) log(`Rollcall was not ready (/readyz) for ${waitedMs} ms after it started listening`);
+  return rollcall;
+}
+
+/** The bare server, answering every Get Person Details request with `person`; checked once. */
+async function startBare(
+  person: string,
+  details: readonly BenchRequest[],
+  profileArgs: readonly string[],
+): Promise<Server> {
+  const personFile = join(tmp as string, 'person.json');
+  writeFileSync(personFile, person);
+  const bare = await startServer({
+    name: 'bare server',
+    command: process.execPath,
+    args: [...profileArgs, '--import', 'tsx', join(ROOT, 'bench', 'bare-server.ts'), personFile],
+    cwd: ROOT,
+    listening: /Bare server listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    timeoutMs: 30_000,
+  });
+  const bareResponse = await fetch(`${bare.url}${details[0]?.path ?? '/'}`);
+  const bareBody = await bareResponse.text();
+  if (bareResponse.status !== 200 || bareBody !== person) {
+    throw new Error(
+      `bare route answers ${bareResponse.status} with something else than the person: ${bareBody}`,
+    );
+  }
+  log(`Bare server on ${bare.url}, answering a ${Buffer.byteLength(person)}-byte person`);
+  return bare;
+}
+
+/** Warm-up, then the measured run of one case, with the server's CPU time per request. */
+async function measure(
+  options: Options,
+  spec: CaseSpec,
+  server: Server,
+  bareRps: number,
+): Promise<CaseResult> {
+  log(`${spec.name}: ${options.warmupS} s warm-up, ${options.durationS} s measured…`);
+  const load = { url: server.url, requests: spec.requests, connections: options.connections };
+  const warmup = options.warmupS > 0 ? await runLoad({ ...load, durationS: options.warmupS }) : emptyResult();
+  const serverCpuBefore = cpuTimeMs(server.child.pid);
+  const ownCpuBefore = process.cpuUsage();
+  const measured = await runLoad({ ...load, durationS: options.durationS });
+  const serverCpuAfter = cpuTimeMs(server.child.pid);
+  const ownCpu = process.cpuUsage(ownCpuBefore);
+  const rps = spec.key === 'bare' ? measured.requestsPerSecond : bareRps;
+  return {
+    key: spec.key,
+    name: spec.name,
+    example: spec.requests[0]?.path ?? '',
+    warmup,
+    measured,
+    ratioToBare: rps > 0 ? measured.requestsPerSecond / rps : 0,
+    serverCpuUsPerRequest:
+      serverCpuBefore === undefined || serverCpuAfter === undefined || measured.completed === 0
+        ? undefined
+        : {
+            user: ((serverCpuAfter.user - serverCpuBefore.user) * 1000) / measured.completed,
+            system: ((serverCpuAfter.system - serverCpuBefore.system) * 1000) / measured.completed,
+          },
+    loadGeneratorCpuPercent:
+      measured.durationS > 0 ? (ownCpu.user + ownCpu.system) / 1e4 / measured.durationS : 0,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Request lists (Get Person Details: bench/details-requests.ts).
 
 const personPath = (id: string) => `/v1/people/${encodeHydraId('PEOPLE', id)}`;
 const bearer = (caller: BenchCaller) => ({ authorization: `Bearer ${caller.token}` });
-
-function detailsRequests(rng: Rng, directory: BenchDirectory): BenchRequest[] {
-  return Array.from({ length: REQUESTS_PER_CASE }, () => {
-    const caller = rng.pick(directory.callers);
-    const sameOrg = directory.peopleByOrg.get(caller.orgId) ?? [];
-    const target = rng.chance(0.8) && sameOrg.length > 0 ? rng.pick(sameOrg) : rng.pick(directory.allPeople);
-    return { path: personPath(target), headers: bearer(caller) };
-  });
-}
 
 /** Admins asking for Calling data of people in an org they administer, so that it is granted. */
 function callingDataRequests(rng: Rng, directory: BenchDirectory): BenchRequest[] {
@@ -394,6 +493,10 @@ async function preflight(
   const tokenOwner = new Map(directory.callers.map((c) => [c.token, c.personId]));
   let detailsBodies: string[] = [];
   for (const spec of cases.filter((c) => c.server === 'rollcall')) {
+    if (LIST_KEYS.includes(spec.key)) {
+      await preflightList(url, spec.key as ListCaseKey, spec.requests);
+      continue;
+    }
     const bodies: string[] = [];
     let withCallingData = 0;
     for (const request of spec.requests.slice(0, 200)) {
@@ -464,36 +567,6 @@ function emptyResult(): LoadResult {
   };
 }
 
-/** Why dist/ must be rebuilt, or undefined when it was built after the last change to the sources. */
-function staleBuild(): string | undefined {
-  // tsc writes every output file on each build, so dist/main.js dates the last build.
-  const builtAt = statSync(join(ROOT, 'dist', 'main.js'), { throwIfNoEntry: false })?.mtimeMs;
-  if (builtAt === undefined) return 'no dist/main.js';
-  const sources = [
-    ...readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => join(ROOT, 'src', f)),
-    ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((f) => join(ROOT, f)),
-  ];
-  const changed = sources.find((file) => (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) > builtAt);
-  return changed === undefined ? undefined : `${relative(ROOT, changed)} changed since the last build`;
-}
-
-function build(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const child = spawn(npm, ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const collect = (chunk: Buffer) => (output += chunk.toString());
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`npm run build failed (${code}):\n${output.trimEnd()}`)),
-    );
-  });
-}
-
 /** The bare route's server CPU time per request divided by the case's. */
 function cpuRatioOf(c: CaseResult, bare: CaseResult | undefined): number | undefined {
   const cpu = (r: CaseResult | undefined) =>
@@ -526,6 +599,7 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
   log(`${signal}: stopping…`);
   stopLoad();
   await stopAll();
+  await dropAllSchemas();
   cleanUp();
   process.exit(130);
 }
@@ -551,5 +625,6 @@ try {
   }
 } finally {
   await stopAll();
+  await dropAllSchemas();
   cleanUp();
 }

@@ -7,9 +7,12 @@
 // an admin, emails, 85 IDs), then pages through the largest org with max=1000. Prints req/s and p50/p99
 // per case, the import time and the server's peak RSS against the targets, and writes
 // bench/results/scale.json. Exits 1 if a request failed or a query plan reads a whole table.
+// With `--db postgres://…` all of it runs on PostgreSQL instead: the import goes into a fresh schema of
+// that database (dropped at the end unless --keep-db), and the plans are PostgreSQL's EXPLAIN.
 //
 //   npm run bench:scale -- [--people 1000000] [--orgs 3] [--seed 42] [--tokens 100]
 //                          [--connections 50] [--duration 10] [--warmup 2] [--rate 50] [--keep-db]
+//                          [--db postgres://…]
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, tmpdir } from 'node:os';
@@ -19,8 +22,12 @@ import { parseArgs } from 'node:util';
 import { Rng, type GeneratedTokenHolder } from '../src/directory/generate-directory.js';
 import { encodeHydraId } from '../src/domain/ids.js';
 import { scaleDirectory, type SampledPerson, type ScaleDirectory } from './scale-directory.js';
+import { prefixOf } from './prefixes.js';
 import { percentile, runLoad, stopLoad, type LoadRun, type ScaleRequest } from './scale-load.js';
+import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.js';
+import { explainPgListQueries, schemaBytes, SEQ_SCAN_MIN_ROWS } from './scale-plans-pg.js';
 import { explainListQueries, type QueryPlan } from './scale-plans.js';
+import type { PeopleStore } from '../src/store/people-store.js';
 import { killAllNow, memoryOf, runToEnd, startServer, stop, stopAll } from './scale-process.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -46,7 +53,8 @@ const USAGE = `usage: npm run bench:scale -- [options]
   --duration <s>      measured seconds per case (default 10)
   --warmup <s>        warm-up seconds per case (default 2)
   --rate <req/s>      also measure the prefix and email cases at this fixed rate, 0 for not (default 50)
-  --keep-db           keep the imported database (its path is printed)`;
+  --keep-db           keep the imported database (its path, or PostgreSQL schema, is printed)
+  --db <url>          a postgres:// URL: import into a fresh schema of it and serve from PostgreSQL`;
 
 interface Options {
   people: number;
@@ -58,6 +66,8 @@ interface Options {
   warmupS: number;
   rate: number;
   keepDb: boolean;
+  /** A postgres:// URL: PostgreSQL instead of a SQLite file. */
+  db: string | undefined;
 }
 
 class UsageError extends Error {}
@@ -75,6 +85,7 @@ function parseOptions(argv: string[]): Options {
       warmup: { type: 'string', default: '2' },
       rate: { type: 'string', default: '50' },
       'keep-db': { type: 'boolean', default: false },
+      db: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -87,7 +98,11 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}`);
     return n;
   };
+  if (values.db !== undefined && !/^postgres(ql)?:\/\//.test(values.db)) {
+    throw new UsageError('--db must be a postgres:// URL (without it, the database is a SQLite file)');
+  }
   return {
+    db: values.db,
     people: integer('people', values.people, 1000),
     orgs: integer('orgs', values.orgs, 1),
     seed: integer('seed', values.seed, 0),
@@ -142,7 +157,9 @@ async function main(): Promise<number> {
 
   tmp = mkdtempSync(join(tmpdir(), 'rollcall-scale-'));
   keepTmp = options.keepDb;
-  const db = join(tmp, 'scale.db');
+  const schema = options.db === undefined ? undefined : await createBenchSchema(options.db, 'scale');
+  const db = schema?.url ?? join(tmp, 'scale.db');
+  const store = schema === undefined ? 'SQLite' : `PostgreSQL (schema ${schema.name})`;
   log(`rollcall import ${relative(ROOT, directory.file)} --db ${db}…`);
   const imported = await runToEnd(process.execPath, [CLI, 'import', directory.file, '--db', db], ROOT);
   if (imported.code !== 0) throw new Error(`rollcall import failed (${imported.code}):\n${imported.stderr}`);
@@ -150,9 +167,9 @@ async function main(): Promise<number> {
   log(
     `${importLine} (wall ${imported.wallS.toFixed(1)} s, peak RSS ${(imported.peakRssBytes / MB).toFixed(0)} MB)`,
   );
-  const dbBytes = statSync(db).size;
+  const dbBytes = schema === undefined ? statSync(db).size : await schemaBytes(db);
 
-  const plans = await explain(db, directory);
+  const { plans, planNote } = await explain(db, schema !== undefined, directory);
   for (const plan of plans) log(`plan of ${plan.name}: ${plan.plan.join(' / ')}`);
 
   const server = await startServer(
@@ -161,7 +178,8 @@ async function main(): Promise<number> {
     ROOT,
     /Rollcall listening on (http:\/\/127\.0\.0\.1:\d+)/,
     120_000,
-    SERVER_ENV,
+    // PostgreSQL: no 503 either while queries wait for a connection of the pool.
+    schema === undefined ? SERVER_ENV : { ...SERVER_ENV, ROLLCALL_MAX_DB_WAITING: '0' },
   );
   const pid = server.child.pid;
   const rssAtStart = memoryOf(pid)?.current ?? 0;
@@ -272,7 +290,7 @@ async function main(): Promise<number> {
 
   console.log('');
   console.log(
-    `Rollcall scale benchmark: ${options.people.toLocaleString('en-US')} people in ${directory.orgs.length} orgs ` +
+    `Rollcall scale benchmark on ${store}: ${options.people.toLocaleString('en-US')} people in ${directory.orgs.length} orgs ` +
       `(${(directory.bytes / 1e6).toFixed(0)} MB file, ${(dbBytes / 1e6).toFixed(0)} MB database), ` +
       `${options.connections} connections, ${options.warmupS} s warm-up + ${options.durationS} s per case`,
   );
@@ -301,7 +319,10 @@ async function main(): Promise<number> {
       `p99 ${paging.pageMs.p99.toFixed(1)} ms, max ${paging.pageMs.max.toFixed(1)} ms)`,
   );
   console.log('');
-  console.log('Query plans on the imported database (EXPLAIN QUERY PLAN of the SQL the store runs):');
+  console.log(
+    `Query plans on the imported database (${schema === undefined ? 'EXPLAIN QUERY PLAN' : 'EXPLAIN, after ANALYZE,'} of the SQL the store runs):`,
+  );
+  if (planNote !== undefined) console.log(`  (${planNote})`);
   for (const plan of plans) {
     console.log(`  ${plan.name}${plan.fullScans.length > 0 ? '   <-- FULL SCAN' : ''}`);
     for (const line of plan.plan) console.log(`      ${line}`);
@@ -328,7 +349,8 @@ async function main(): Promise<number> {
     `${JSON.stringify(
       {
         environment,
-        options,
+        options: { ...options, db: schema === undefined ? undefined : `schema ${schema.name}` },
+        store,
         targets: TARGETS,
         directory: {
           file: relative(ROOT, directory.file),
@@ -362,7 +384,10 @@ async function main(): Promise<number> {
     )}\n`,
   );
   console.log(`Figures written to ${relative(process.cwd(), jsonFile) || jsonFile}`);
-  if (keepTmp) console.log(`Database kept: ${db}`);
+  if (schema !== undefined) {
+    if (options.keepDb) console.log(`Database kept: schema ${schema.name} (--db '${withoutPassword(db)}')`);
+    else await schema.drop();
+  } else if (keepTmp) console.log(`Database kept: ${db}`);
   log(`Done in ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
   const paged = paging.people === paging.expected;
   return failures > 0 || fullScans.length > 0 || !paged ? 1 : 0;
@@ -394,28 +419,6 @@ function pickPerson(
 ) {
   const inOrgs = orgs.flatMap((o) => byOrg.get(o) ?? []);
   return rng.pick(inOrgs.length > 0 ? inOrgs : directory.sample);
-}
-
-export function prefixOf(rng: Rng, displayName: string): string {
-  const [first = displayName, second = ''] = displayName.split(' ');
-  const r = rng.float();
-  const prefix =
-    r < 0.05
-      ? displayName.slice(0, 1)
-      : r < 0.2
-        ? displayName.slice(0, 2)
-        : r < 0.4
-          ? displayName.slice(0, 3)
-          : r < 0.55
-            ? displayName.slice(0, 4)
-            : r < 0.65
-              ? displayName.slice(0, 5)
-              : r < 0.8
-                ? first
-                : r < 0.95
-                  ? `${first} ${second.slice(0, 1 + rng.int(3))}`
-                  : displayName;
-  return rng.chance(0.7) ? prefix.toLowerCase() : prefix;
 }
 
 function prefixRequests(rng: Rng, directory: ScaleDirectory): ScaleRequest[] {
@@ -525,14 +528,19 @@ async function pageThrough(url: string, admin: GeneratedTokenHolder, expected: n
   };
 }
 
-async function explain(db: string, directory: ScaleDirectory): Promise<QueryPlan[]> {
+async function explain(
+  db: string,
+  postgres: boolean,
+  directory: ScaleDirectory,
+): Promise<{ plans: QueryPlan[]; planNote?: string }> {
   const [customer, partner] = directory.orgs;
   const near = partner ? [partner.id, ...partner.manages] : [customer?.id ?? ''];
   const someone = directory.sample[0] as SampledPerson;
   const ids = directory.sample.slice(0, 85).map((p) => p.id);
-  return explainListQueries(db, [
+  const queries: { name: string; run: (store: PeopleStore) => Promise<unknown> }[] = [
     {
-      name: 'displayName prefix "jo", partner admin (2 orgs)',
+      // A plain user of the customer org searches the same orgs (own and managing).
+      name: 'displayName prefix "jo", partner admin or customer user (2 orgs)',
       run: (s) => s.listPeople({ orgIds: near, displayNamePrefix: 'jo', limit: 101 }),
     },
     {
@@ -556,7 +564,17 @@ async function explain(db: string, directory: ScaleDirectory): Promise<QueryPlan
         s.listPeople({ orgIds: [customer?.id ?? ''], limit: 1001, after: { name: 'm', id: someone.id } }),
     },
     { name: 'id= with 85 IDs', run: (s) => s.getPeople(ids) },
-  ]);
+  ];
+  if (!postgres) return { plans: await explainListQueries(db, queries) };
+  const { plans, people, seqScansCount } = await explainPgListQueries(db, queries);
+  const min = SEQ_SCAN_MIN_ROWS.toLocaleString('en-US');
+  return {
+    plans,
+    planNote: seqScansCount
+      ? `a Seq Scan of people or person_emails is a full scan: ${people.toLocaleString('en-US')} people ≥ ${min}`
+      : `Seq Scans are not counted as full scans with ${people.toLocaleString('en-US')} people: below ${min}, ` +
+        'PostgreSQL may rightly read a small table whole',
+  };
 }
 
 function formatCases(cases: readonly CaseResult[]): string {
@@ -605,6 +623,7 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
   log(`${signal}: stopping…`);
   stopLoad();
   await stopAll();
+  if (!keepTmp) await dropAllSchemas();
   cleanUp();
   process.exit(130);
 }
@@ -628,5 +647,6 @@ try {
   }
 } finally {
   await stopAll();
+  if (!keepTmp) await dropAllSchemas();
   cleanUp();
 }
