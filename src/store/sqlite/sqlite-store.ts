@@ -17,12 +17,22 @@ import {
 } from '../person-row.js';
 import { buildListSql, type ListDialect } from '../list-sql.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { PersonCache } from './person-cache.js';
 import { importIntoSqlite } from './sqlite-import.js';
 
 interface TokenRow {
   person_id: string;
   expires_at: number | null;
 }
+
+/**
+ * Page cache per connection (KiB) and how much of the file reads map instead of copying: the default
+ * 2 MiB cache turns a lookup in a directory of some size into reads from the OS on every request.
+ */
+const CACHE_KIB = 64 * 1024;
+const MMAP_BYTES = 1024 * 1024 * 1024;
+/** People kept parsed in memory (about 2 KB each). */
+const PERSON_CACHE_ENTRIES = 20_000;
 
 /**
  * The embedded store. WAL lets readers run beside the writer; synchronous=FULL makes every
@@ -34,6 +44,8 @@ export function openSqliteStore(filename: string): PeopleStore {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  db.pragma(`cache_size = -${CACHE_KIB}`);
+  db.pragma(`mmap_size = ${MMAP_BYTES}`);
   migrate(db);
   return new SqliteStore(db);
 }
@@ -63,9 +75,12 @@ const insertPersonSql = `INSERT INTO people (${PERSON_COLUMNS.join(', ')})
 
 class SqliteStore implements PeopleStore {
   private readonly statements;
-  private readonly listStatements = new Map<string, Database.Statement<unknown[], PersonRow>>();
+  private readonly listStatements = new Map<string, Database.Statement<unknown[], string>>();
+  private readonly cache: PersonCache;
 
   constructor(private readonly db: Database.Database) {
+    const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.cache = new PersonCache(() => dataVersion.get() as number, PERSON_CACHE_ENTRIES);
     this.statements = {
       getPerson: db.prepare<[string], PersonRow>('SELECT * FROM people WHERE id = ?'),
       personIdByEmail: db.prepare<[string], { person_id: string }>(
@@ -112,24 +127,35 @@ class SqliteStore implements PeopleStore {
   }
 
   async getPerson(id: string): Promise<PersonRecord | undefined> {
-    const row = this.statements.getPerson.get(id);
-    return row && fromPersonRow(row);
+    this.cache.revalidate();
+    return this.cache.get(id, this.loadPerson);
   }
 
+  private readonly loadPerson = (id: string): PersonRecord | undefined => {
+    const row = this.statements.getPerson.get(id);
+    return row && fromPersonRow(row);
+  };
+
+  // Lists find the IDs in the indexes and take the people from the cache, all in one read transaction.
   async getPeople(ids: readonly string[]): Promise<PersonRecord[]> {
-    if (ids.length === 0) return [];
-    const sql = `SELECT * FROM people WHERE id IN (${ids.map(() => '?').join(', ')})`;
-    return this.prepareCached(sql)
-      .all(...ids)
-      .map(fromPersonRow);
+    return this.db.transaction(() => this.cachedPeople(ids))();
   }
 
   async listPeople(query: PeopleQuery): Promise<PersonRecord[]> {
     if (query.orgIds.length === 0) return [];
-    const { sql, params } = buildListSql(query, SQLITE_DIALECT);
-    return this.prepareCached(sql)
-      .all(...params)
-      .map(fromPersonRow);
+    const { sql, params } = buildListSql(query, SQLITE_DIALECT, 'people.id');
+    const statement = this.prepareCached(sql);
+    return this.db.transaction(() => this.cachedPeople(statement.all(...params) as string[]))();
+  }
+
+  private cachedPeople(ids: readonly string[]): PersonRecord[] {
+    this.cache.revalidate();
+    const people: PersonRecord[] = [];
+    for (const id of ids) {
+      const person = this.cache.get(id, this.loadPerson);
+      if (person) people.push(person);
+    }
+    return people;
   }
 
   async createPerson(person: PersonRecord): Promise<void> {
@@ -142,6 +168,7 @@ class SqliteStore implements PeopleStore {
   }
 
   async updatePerson(person: PersonRecord): Promise<boolean> {
+    this.cache.forget(person.id);
     return this.db
       .transaction(() => {
         if (this.statements.updatePerson.run(toPersonRow(person)).changes === 0) return false;
@@ -153,6 +180,7 @@ class SqliteStore implements PeopleStore {
   }
 
   async deletePerson(id: string): Promise<boolean> {
+    this.cache.forget(id);
     return this.statements.deletePerson.run(id).changes > 0;
   }
 
@@ -170,10 +198,11 @@ class SqliteStore implements PeopleStore {
     }
   }
 
-  private prepareCached(sql: string): Database.Statement<unknown[], PersonRow> {
+  /** List queries differ in their filters: each shape is prepared once (up to 500 of them). */
+  private prepareCached(sql: string): Database.Statement<unknown[], string> {
     let statement = this.listStatements.get(sql);
     if (!statement) {
-      statement = this.db.prepare<unknown[], PersonRow>(sql);
+      statement = this.db.prepare<unknown[], string>(sql).pluck();
       if (this.listStatements.size < 500) this.listStatements.set(sql, statement);
     }
     return statement;
@@ -223,6 +252,7 @@ class SqliteStore implements PeopleStore {
 
   async setPresence(personId: string, presence: StoredPresence): Promise<boolean> {
     const { presenceState, lastActivity, statusSharing } = presence;
+    this.cache.forget(personId);
     const result = this.statements.setPresence.run(
       presenceState ?? null,
       lastActivity ?? null,
@@ -234,12 +264,16 @@ class SqliteStore implements PeopleStore {
 
   async recordActivity(lastActivityByPerson: ReadonlyMap<string, number>): Promise<void> {
     this.db.transaction(() => {
-      for (const [personId, at] of lastActivityByPerson) this.statements.recordActivity.run(at, personId);
+      for (const [personId, at] of lastActivityByPerson) {
+        this.cache.forget(personId);
+        this.statements.recordActivity.run(at, personId);
+      }
     })();
   }
 
   async replaceDirectory(directory: Directory, now: number): Promise<void> {
     const s = this.statements;
+    this.cache.clear();
     this.db
       .transaction(() => {
         this.db.exec('DELETE FROM tokens; DELETE FROM person_emails; DELETE FROM people;');
@@ -295,6 +329,11 @@ class SqliteStore implements PeopleStore {
     batches: Iterable<DirectoryBatch>,
     now: number,
   ): Promise<ImportCounts> {
-    return importIntoSqlite(this.db, orgs, batches, now);
+    this.cache.clear();
+    try {
+      return importIntoSqlite(this.db, orgs, batches, now);
+    } finally {
+      this.cache.clear();
+    }
   }
 }

@@ -1,0 +1,49 @@
+import { LRUCache } from 'lru-cache';
+import type { PersonRecord } from '../../domain/model.js';
+
+/**
+ * The most recently read people of a SQLite database, so that reading a person again costs no query.
+ * The store forgets an entry whenever it writes that person; writes by another connection (another
+ * process on the same file) show in SQLite's `data_version`, which the store has checked (revalidate)
+ * at the start of every read, emptying the cache when it moved. Entries are shared: callers must not
+ * change them.
+ */
+export class PersonCache {
+  private readonly people: LRUCache<string, PersonRecord>;
+  private version: number;
+
+  constructor(
+    /** `PRAGMA data_version`: changes when another connection commits. */
+    private readonly dataVersion: () => number,
+    maxEntries: number,
+  ) {
+    this.people = new LRUCache({ max: maxEntries });
+    this.version = dataVersion();
+  }
+
+  /** Empties the cache if another connection committed since the last call. */
+  revalidate(): void {
+    const version = this.dataVersion();
+    if (version !== this.version) {
+      this.version = version;
+      this.people.clear();
+    }
+  }
+
+  get(id: string, load: (id: string) => PersonRecord | undefined): PersonRecord | undefined {
+    let person = this.people.get(id);
+    if (person === undefined) {
+      person = load(id);
+      if (person !== undefined) this.people.set(id, person);
+    }
+    return person;
+  }
+
+  forget(id: string): void {
+    this.people.delete(id);
+  }
+
+  clear(): void {
+    this.people.clear();
+  }
+}
