@@ -12,6 +12,7 @@ import { PeopleService } from './domain/people-service.js';
 import { PeopleWriter } from './domain/people-writer.js';
 import { PersonPresenter } from './domain/person-presenter.js';
 import { requireBearerToken } from './http/auth.js';
+import { readBearerTokens } from './http/bearer-token.js';
 import { acceptBooleansInAnyCase } from './http/boolean-query.js';
 import { acceptJsonBodiesOnly } from './http/json-body.js';
 import { validateBodiesStrictly } from './http/validation.js';
@@ -95,9 +96,11 @@ export async function buildApp({
     writer: new PeopleWriter(store, presenter, auth, clock),
   };
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('trackingid', request.id);
+    done();
   });
+  readBearerTokens(app);
   let stopListening: (() => Promise<void>) | undefined;
   app.addHook('onReady', async () => {
     activity.start();

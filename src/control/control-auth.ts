@@ -1,12 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { ForbiddenError, MESSAGES, UnauthorizedError } from '../domain/errors.js';
-
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
-export function bearerTokenOf(request: FastifyRequest): string | undefined {
-  return BEARER.exec(request.headers.authorization ?? '')?.[1];
-}
+import { bearerTokenOf } from '../http/bearer-token.js';
 
 /** Compares in constant time (over hashes, so that the lengths leak nothing either). */
 export function sameSecret(sent: string, secret: string): boolean {
@@ -30,7 +25,7 @@ export function requireControlToken(scope: FastifyInstance, token: string | unde
       }
       return;
     }
-    const sent = bearerTokenOf(request);
+    const sent = bearerTokenOf(request)?.token;
     if (sent === undefined || !sameSecret(sent, token))
       throw new UnauthorizedError(MESSAGES.controlTokenRequired);
   });

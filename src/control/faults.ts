@@ -73,6 +73,11 @@ export class FaultInjector {
     return this.rules.length < before;
   }
 
+  /** Whether any rule is set (when none is, requests need not be matched at all). */
+  active(): boolean {
+    return this.rules.length > 0;
+  }
+
   /** Delays and/or fails the request when a rule fires for it. */
   async apply(method: string, path: string): Promise<void> {
     const rule = this.fire(method, path);

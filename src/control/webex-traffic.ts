@@ -1,9 +1,9 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../domain/clock.js';
-import { toIso } from '../domain/clock.js';
 import { UnauthorizedError } from '../domain/errors.js';
-import { encodeHydraId } from '../domain/ids.js';
-import { bearerTokenOf, sameSecret } from './control-auth.js';
+import { hashToken } from '../domain/tokens.js';
+import { bearerTokenOf } from '../http/bearer-token.js';
 import type { FaultInjector } from './faults.js';
 import type { RequestLog } from './request-log.js';
 
@@ -19,40 +19,55 @@ export interface WebexTrafficDeps {
  * there, fault rules apply, and the answer goes into the request log. Added on the root instance after
  * the /v1 scope, they run after that scope's own hooks of the same stage: faults come after the rate
  * limit (onRequest) and authentication (preParsing), so a bad token is still a 401 and a faulted
- * request knows its person; and before the body is read or validated.
+ * request knows its person; and before the body is read or validated. They run on every request, so
+ * they take callbacks (no promise unless a fault delays) and log raw values (formatted when read).
  */
 export function watchWebexTraffic(app: FastifyInstance, deps: WebexTrafficDeps): void {
-  app.addHook('preParsing', async (request) => {
-    const { path } = splitUrl(request.url);
-    if (!isWebexPath(path)) return;
-    const sent = bearerTokenOf(request);
-    if (deps.controlToken !== undefined && sent !== undefined && sameSecret(sent, deps.controlToken)) {
-      throw new UnauthorizedError();
+  const controlHash = deps.controlToken === undefined ? undefined : Buffer.from(hashToken(deps.controlToken));
+  const isControlToken = (hash: string) =>
+    controlHash !== undefined && timingSafeEqual(Buffer.from(hash), controlHash);
+
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    if (!isWebexPath(request.url)) {
+      done(null, payload);
+      return;
     }
-    await deps.faults.apply(request.method, path);
+    const sent = bearerTokenOf(request);
+    if (sent !== undefined && isControlToken(sent.hash)) {
+      done(new UnauthorizedError());
+      return;
+    }
+    if (!deps.faults.active()) {
+      done(null, payload);
+      return;
+    }
+    deps.faults.apply(request.method, pathOf(request.url)).then(
+      () => done(null, payload),
+      (error: unknown) => done(error as Error),
+    );
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    const { path, query } = splitUrl(request.url);
-    if (!isWebexPath(path)) return;
-    deps.log.record({
-      time: toIso(deps.clock.now()),
-      method: request.method,
-      path,
-      query,
-      status: reply.statusCode,
-      trackingId: request.id,
-      personId: request.caller ? encodeHydraId('PEOPLE', request.caller.person.id) : null,
-      durationMs: Math.round(reply.elapsedTime * 10) / 10,
-    });
+  app.addHook('onResponse', (request, reply, done) => {
+    if (isWebexPath(request.url)) {
+      deps.log.record({
+        at: deps.clock.now(),
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        trackingId: request.id,
+        personId: request.caller?.person.id,
+        durationMs: reply.elapsedTime,
+      });
+    }
+    done();
   });
 }
 
-function isWebexPath(path: string): boolean {
-  return path === '/v1' || path.startsWith('/v1/');
+function isWebexPath(url: string): boolean {
+  return url.startsWith('/v1') && (url.length === 3 || url[3] === '/' || url[3] === '?');
 }
 
-function splitUrl(url: string): { path: string; query: string } {
+function pathOf(url: string): string {
   const mark = url.indexOf('?');
-  return mark < 0 ? { path: url, query: '' } : { path: url.slice(0, mark), query: url.slice(mark + 1) };
+  return mark < 0 ? url : url.slice(0, mark);
 }

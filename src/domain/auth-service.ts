@@ -3,7 +3,6 @@ import type { PeopleStore } from '../store/people-store.js';
 import { makeCaller, type Caller } from './caller.js';
 import type { Clock } from './clock.js';
 import { UnauthorizedError } from './errors.js';
-import { hashToken } from './tokens.js';
 
 interface CachedCaller {
   caller: Caller;
@@ -33,9 +32,18 @@ export class AuthService {
     });
   }
 
-  async authenticate(token: string): Promise<Caller> {
-    const hash = hashToken(token);
-    const entry = this.cache.get(hash) ?? (await this.load(hash));
+  /** The caller a token hash (see tokens.ts) belongs to; 401 for an unknown or expired token. */
+  async authenticate(hash: string): Promise<Caller> {
+    return this.cachedCaller(hash) ?? this.checkExpiry(hash, await this.load(hash));
+  }
+
+  /** The same without a store query: undefined when the token is not in the cache. */
+  cachedCaller(hash: string): Caller | undefined {
+    const entry = this.cache.get(hash);
+    return entry && this.checkExpiry(hash, entry);
+  }
+
+  private checkExpiry(hash: string, entry: CachedCaller): Caller {
     if (entry.expiresAt !== undefined && entry.expiresAt <= this.clock.now()) {
       this.cache.delete(hash);
       throw new UnauthorizedError();

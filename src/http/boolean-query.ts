@@ -19,13 +19,15 @@ export function acceptBooleansInAnyCase(app: FastifyInstance): void {
     const keys = Object.keys(properties).filter((key) => properties[key]?.type === 'boolean');
     if (keys.length > 0) route.config = { ...route.config, booleanQueryKeys: keys };
   });
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     const keys = request.routeOptions.config.booleanQueryKeys;
-    if (!keys) return;
-    const query = request.query as Record<string, unknown>;
-    for (const key of keys) {
-      const value = query[key];
-      if (typeof value === 'string') query[key] = value.toLowerCase();
+    if (keys) {
+      const query = request.query as Record<string, unknown>;
+      for (const key of keys) {
+        const value = query[key];
+        if (typeof value === 'string') query[key] = value.toLowerCase();
+      }
     }
+    done();
   });
 }

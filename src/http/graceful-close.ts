@@ -15,18 +15,22 @@ export function closeConnectionsGracefully(app: FastifyInstance, graceMs: number
     inFlight.set(socket, 0);
     socket.once('close', () => inFlight.delete(socket));
   });
-  app.addHook('onRequest', async (request) => {
+  // On every request: callbacks, not promises.
+  app.addHook('onRequest', (request, _reply, done) => {
     const socket = request.raw.socket;
     inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    done();
   });
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request) => {
+  app.addHook('onResponse', (request, _reply, done) => {
     const socket = request.raw.socket;
     const left = (inFlight.get(socket) ?? 1) - 1;
     inFlight.set(socket, left);
     if (closing && left === 0) socket.end();
+    done();
   });
 
   // Called by server.close(): end idle connections after their pending writes instead of destroying them.

@@ -50,17 +50,41 @@ export class AppMetrics {
   });
 
   readonly contentType = this.registry.contentType;
+  // Label sets repeat (a few routes, methods and statuses): each one's children are looked up once.
+  private readonly requestChildren = new Map<string, { count: () => void; time: (s: number) => void }>();
+  private readonly storeChildren = new Map<string, (seconds: number) => void>();
 
   /** For timedStore(): one observation per store call. */
   readonly observeStoreQuery: StoreQueryObserver = (method, seconds, outcome) => {
-    this.storeDuration.observe({ method, outcome }, seconds);
+    const key = `${method} ${outcome}`;
+    let observe = this.storeChildren.get(key);
+    if (observe === undefined) {
+      const child = this.storeDuration.labels({ method, outcome });
+      observe = (s) => child.observe(s);
+      this.storeChildren.set(key, observe);
+    }
+    observe(seconds);
   };
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const labels = { method, route, status_code: String(status) };
-    this.requests.inc(labels);
-    this.requestDuration.observe(labels, seconds);
-    if (status === 429) this.rateLimited.inc({ method, route });
+    const key = `${method} ${route} ${status}`;
+    let children = this.requestChildren.get(key);
+    if (children === undefined) {
+      const labels = { method, route, status_code: String(status) };
+      const counter = this.requests.labels(labels);
+      const histogram = this.requestDuration.labels(labels);
+      const limited = status === 429 ? this.rateLimited.labels({ method, route }) : undefined;
+      children = {
+        count: () => {
+          counter.inc();
+          limited?.inc();
+        },
+        time: (s) => histogram.observe(s),
+      };
+      this.requestChildren.set(key, children);
+    }
+    children.count();
+    children.time(seconds);
   }
 
   /** This app's metrics and the process's, in the Prometheus text format. */
@@ -71,8 +95,9 @@ export class AppMetrics {
 
 /** Counts and times every answered request (the route's pattern, never the raw URL), 429s apart. */
 export function countRequests(app: FastifyInstance, metrics: AppMetrics): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
     metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 }

@@ -36,10 +36,12 @@ export async function registerOverloadProtection(
   }
   const dbWaiting = settings.dbWaiting;
   if (settings.maxDbWaiting > 0 && dbWaiting) {
-    app.addHook('onRequest', async () => {
-      if (dbWaiting() > settings.maxDbWaiting) {
-        throw new RetryLaterError(503, MESSAGES.overloaded, RETRY_AFTER_SECONDS);
-      }
+    app.addHook('onRequest', (_request, _reply, done) => {
+      done(
+        dbWaiting() > settings.maxDbWaiting
+          ? new RetryLaterError(503, MESSAGES.overloaded, RETRY_AFTER_SECONDS)
+          : undefined,
+      );
     });
   }
 }

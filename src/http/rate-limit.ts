@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../domain/clock.js';
 import { MESSAGES, RetryLaterError } from '../domain/errors.js';
-import { hashToken } from '../domain/tokens.js';
+import { bearerTokenOf } from './bearer-token.js';
 import { clockedRateLimitStore } from './clocked-rate-limit-store.js';
 
 export interface RateLimitSettings {
@@ -18,7 +18,6 @@ export interface RateLimitSettings {
 }
 
 const WINDOW_MS = 60_000;
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** Webex-style rate limits: per token (per address without one), 429 with Retry-After. */
 export async function registerRateLimits(app: FastifyInstance, settings: RateLimitSettings): Promise<void> {
@@ -44,8 +43,8 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
 }
 
 function rateLimitKey(request: FastifyRequest): string {
-  const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
-  return token === undefined ? `ip:${request.ip}` : `token:${hashToken(token)}`;
+  const bearer = bearerTokenOf(request);
+  return bearer === undefined ? `ip:${request.ip}` : `token:${bearer.hash}`;
 }
 
 export class RouteLimitError extends Error {
