@@ -1,13 +1,18 @@
 // Webex "hydra" IDs: unpadded URL-safe base64 of `ciscospark://us/<TYPE>/<id>`, byte for byte what the
 // official JS SDK computes (people.inferPersonIdFromUuid), so its batcher can match our items.
+import { boundedMemo } from './memo.js';
+
 export type HydraType = 'PEOPLE' | 'ORGANIZATION' | 'ROLE' | 'LICENSE' | 'LOCATION';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BASE64_PATTERN = /^[A-Za-z0-9+/_-]+={0,2}$/;
 const HYDRA_URI_PATTERN = /^ciscospark:\/\/([^/]+)\/([A-Z_]+)\/(.+)$/;
 
+// Every response encodes the same org, role and people IDs again.
+const encodeUri = boundedMemo((uri: string) => Buffer.from(uri, 'utf8').toString('base64url'), 50_000);
+
 export function encodeHydraId(type: HydraType, id: string): string {
-  return Buffer.from(`ciscospark://us/${type}/${id}`, 'utf8').toString('base64url');
+  return encodeUri(`ciscospark://us/${type}/${id}`);
 }
 
 export interface DecodedHydraId {

@@ -3,7 +3,11 @@ import { isAdminOf, type Caller } from './caller.js';
 import { toIso } from './clock.js';
 import { encodeHydraId } from './ids.js';
 import type { PersonRecord, PhoneNumber } from './model.js';
+import { boundedMemo } from './memo.js';
 import { derivePresenceStatus } from './presence.js';
+
+/** Creation and change times of the same people, formatted on every response that shows them. */
+const isoOfStoredTime = boundedMemo(toIso, 50_000);
 
 export interface ViewOptions {
   /** `callingData=true` was asked for; honoured only for admins of the person's org. */
@@ -37,7 +41,7 @@ export function viewPerson(person: PersonRecord, caller: Caller, options: ViewOp
     emails: person.emails,
     displayName: person.displayName,
     orgId: encodeHydraId('ORGANIZATION', person.orgId),
-    created: toIso(person.created),
+    created: isoOfStoredTime(person.created),
     type: person.type,
   };
   if (phoneNumbers.length > 0) view.phoneNumbers = phoneNumbers;
@@ -57,7 +61,7 @@ export function viewPerson(person: PersonRecord, caller: Caller, options: ViewOp
   if (person.managerId !== undefined) view.managerId = encodeHydraId('PEOPLE', person.managerId);
   if (person.title !== undefined) view.title = person.title;
   if (person.addresses.length > 0) view.addresses = person.addresses;
-  view.lastModified = toIso(person.lastModified);
+  view.lastModified = isoOfStoredTime(person.lastModified);
   if (person.timezone !== undefined) view.timezone = person.timezone;
   if (presence && person.lastActivity !== undefined) view.lastActivity = toIso(person.lastActivity);
   if (person.siteUrls.length > 0) view.siteUrls = person.siteUrls;

@@ -4,11 +4,12 @@ import { PERSON_TYPES, PHONE_NUMBER_TYPES, PRESENCE_STATUSES, SIP_ADDRESS_TYPES 
 // The Person as Webex sends it. Field order is the documentation's; every field but id, emails,
 // displayName, orgId, created and type is optional and absent (never null) when not configured.
 
+/**
+ * A string enumeration as Webex's document writes one (`{type: 'string', enum}`). Not TypeBox's union of
+ * literals: the response serializer would check every value against each literal with a validator.
+ */
 const Enum = <T extends string>(values: readonly T[], description: string) =>
-  Type.Union(
-    values.map((value) => Type.Literal(value)),
-    { description },
-  );
+  Type.Unsafe<T>(Type.String({ enum: [...values], description }));
 
 /** Webex documents these as the strings "true"/"false"; a setting switches to JSON booleans. */
 const StringOrBooleanFlag = (description: string) =>
