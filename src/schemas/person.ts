@@ -1,25 +1,46 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { PERSON_TYPES, PHONE_NUMBER_TYPES, PRESENCE_STATUSES, SIP_ADDRESS_TYPES } from '../domain/model.js';
 
 // The Person as Webex sends it. Field order is the documentation's; every field but id, emails,
 // displayName, orgId, created and type is optional and absent (never null) when not configured.
 
-/**
- * A string enumeration as Webex's document writes one (`{type: 'string', enum}`). Not TypeBox's union of
- * literals: the response serializer would check every value against each literal with a validator.
- */
+/** A string enumeration that TypeBox checks (the directory file reuses the phone and SIP schemas). */
 const Enum = <T extends string>(values: readonly T[], description: string) =>
+  Type.Union(
+    values.map((value) => Type.Literal(value)),
+    { description },
+  );
+
+/**
+ * The same for responses only: `{type: 'string', enum}`, as Webex's document writes it. With a union of
+ * literals the response serializer checks every value against each literal with a validator; TypeBox
+ * itself does not check this form.
+ */
+const SerializedEnum = <T extends string>(values: readonly T[], description: string) =>
   Type.Unsafe<T>(Type.String({ enum: [...values], description }));
 
 /** Webex documents these as the strings "true"/"false"; a setting switches to JSON booleans. */
 const StringOrBooleanFlag = (description: string) =>
   Type.Union([Type.Literal('true'), Type.Literal('false'), Type.Boolean()], { description });
 
-export const PhoneNumberSchema = Type.Object({
-  type: Enum(PHONE_NUMBER_TYPES, 'The type of phone number.'),
-  value: Type.String({ description: 'The phone number.', examples: ['+1 408 526 7209'] }),
-  primary: Type.Optional(Type.Boolean({ description: 'Primary number for the person.' })),
-});
+const PHONE_TYPE = 'The type of phone number.';
+const phoneNumber = <T extends TSchema>(type: T) =>
+  Type.Object({
+    type,
+    value: Type.String({ description: 'The phone number.', examples: ['+1 408 526 7209'] }),
+    primary: Type.Optional(Type.Boolean({ description: 'Primary number for the person.' })),
+  });
+
+const SIP_TYPE = 'The type of SIP address.';
+const sipAddress = <T extends TSchema>(type: T) =>
+  Type.Object({
+    type,
+    value: Type.String({ description: 'The SIP address.' }),
+    primary: Type.Optional(Type.Boolean({ description: 'Primary SIP address of the person.' })),
+  });
+
+export const PhoneNumberSchema = phoneNumber(Enum(PHONE_NUMBER_TYPES, PHONE_TYPE));
+export const SipAddressSchema = sipAddress(Enum(SIP_ADDRESS_TYPES, SIP_TYPE));
 
 export const AddressSchema = Type.Object({
   type: Type.Optional(Type.String({ description: 'The type of address.', examples: ['work'] })),
@@ -30,12 +51,6 @@ export const AddressSchema = Type.Object({
   postalCode: Type.Optional(Type.String({ description: "The user's postal or zip code." })),
 });
 
-export const SipAddressSchema = Type.Object({
-  type: Enum(SIP_ADDRESS_TYPES, 'The type of SIP address.'),
-  value: Type.String({ description: 'The SIP address.' }),
-  primary: Type.Optional(Type.Boolean({ description: 'Primary SIP address of the person.' })),
-});
-
 const str = (description: string) => Type.Optional(Type.String({ description }));
 const strings = (description: string) => Type.Optional(Type.Array(Type.String(), { description }));
 
@@ -44,7 +59,9 @@ export const PersonSchema = Type.Object(
     id: Type.String({ description: 'A unique identifier for the person (hydra ID).' }),
     emails: Type.Array(Type.String(), { description: 'The email addresses of the person.' }),
     phoneNumbers: Type.Optional(
-      Type.Array(PhoneNumberSchema, { description: 'Phone numbers for the person.' }),
+      Type.Array(phoneNumber(SerializedEnum(PHONE_NUMBER_TYPES, PHONE_TYPE)), {
+        description: 'Phone numbers for the person.',
+      }),
     ),
     extension: str('The Webex Calling extension. Only with callingData=true, for admins.'),
     locationId: str('The Webex Calling location ID. Only with callingData=true, for admins.'),
@@ -66,10 +83,17 @@ export const PersonSchema = Type.Object(
     timezone: str('The time zone of the person; absent when none is configured.'),
     lastActivity: str('Last activity within Webex. Presence: same visibility as status.'),
     siteUrls: strings('Site names where this user has a role (host or attendee).'),
-    sipAddresses: Type.Optional(Type.Array(SipAddressSchema, { description: "The user's SIP addresses." })),
+    sipAddresses: Type.Optional(
+      Type.Array(sipAddress(SerializedEnum(SIP_ADDRESS_TYPES, SIP_TYPE)), {
+        description: "The user's SIP addresses.",
+      }),
+    ),
     xmppFederationJid: str('Identifier for intra-domain federation with other XMPP based messenger systems.'),
     status: Type.Optional(
-      Enum(PRESENCE_STATUSES, 'Presence; only for people of your org or an org it manages, with sharing on.'),
+      SerializedEnum(
+        PRESENCE_STATUSES,
+        'Presence; only for people of your org or an org it manages, with sharing on.',
+      ),
     ),
     invitePending: Type.Optional(
       StringOrBooleanFlag('Whether an invite is pending. Only for admins of the person’s org.'),
@@ -77,7 +101,7 @@ export const PersonSchema = Type.Object(
     loginEnabled: Type.Optional(
       StringOrBooleanFlag('Whether the person may use Webex. Only for admins of the person’s org.'),
     ),
-    type: Enum(PERSON_TYPES, 'The type of person account.'),
+    type: SerializedEnum(PERSON_TYPES, 'The type of person account.'),
     userName: str('The login name (the primary email). Only on lists by id.'),
   },
   { $id: 'Person', description: 'A person in the directory, as the caller may see them.' },
