@@ -2,17 +2,24 @@
 // official JS SDK computes (people.inferPersonIdFromUuid), so its batcher can match our items.
 import { boundedMemo } from './memo.js';
 
-export type HydraType = 'PEOPLE' | 'ORGANIZATION' | 'ROLE' | 'LICENSE' | 'LOCATION';
+const HYDRA_TYPES = ['PEOPLE', 'ORGANIZATION', 'ROLE', 'LICENSE', 'LOCATION'] as const;
+export type HydraType = (typeof HYDRA_TYPES)[number];
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BASE64_PATTERN = /^[A-Za-z0-9+/_-]+={0,2}$/;
 const HYDRA_URI_PATTERN = /^ciscospark:\/\/([^/]+)\/([A-Z_]+)\/(.+)$/;
 
-// Every response encodes the same org, role and people IDs again.
-const encodeUri = boundedMemo((uri: string) => Buffer.from(uri, 'utf8').toString('base64url'), 50_000);
+const encode = (type: HydraType, id: string) =>
+  Buffer.from(`ciscospark://us/${type}/${id}`, 'utf8').toString('base64url');
+
+// Every response encodes the same org, role and people IDs again. One memo per type, keyed by the ID
+// itself: the stored ID strings come back again and again, and a string's hash is computed only once.
+const encoders = Object.fromEntries(
+  HYDRA_TYPES.map((type) => [type, boundedMemo((id: string) => encode(type, id), 50_000)]),
+) as Record<HydraType, (id: string) => string>;
 
 export function encodeHydraId(type: HydraType, id: string): string {
-  return encodeUri(`ciscospark://us/${type}/${id}`);
+  return encoders[type](id);
 }
 
 export interface DecodedHydraId {

@@ -22,17 +22,12 @@ export class PersonPresenter {
     caller: Caller,
     options: Pick<ViewOptions, 'callingData' | 'presence'> & Partial<Pick<ViewOptions, 'listById'>>,
   ): Person {
-    return viewPerson(this.withPendingActivity(person), caller, {
+    return viewPerson(person, caller, {
       listById: false,
       ...options,
       flagsAsBooleans: this.settings.flagsAsBooleans,
       now: this.clock.now(),
+      lastActivity: this.activity.pendingFor(person.id),
     });
-  }
-
-  private withPendingActivity(person: PersonRecord): PersonRecord {
-    const pending = this.activity.pendingFor(person.id);
-    if (pending === undefined || (person.lastActivity ?? 0) >= pending) return person;
-    return { ...person, lastActivity: pending };
   }
 }

@@ -3,11 +3,7 @@ import { isAdminOf, type Caller } from './caller.js';
 import { toIso } from './clock.js';
 import { encodeHydraId } from './ids.js';
 import type { PersonRecord, PhoneNumber } from './model.js';
-import { boundedMemo } from './memo.js';
 import { derivePresenceStatus } from './presence.js';
-
-/** Creation and change times of the same people, formatted on every response that shows them. */
-const isoOfStoredTime = boundedMemo(toIso, 50_000);
 
 export interface ViewOptions {
   /** `callingData=true` was asked for; honoured only for admins of the person's org. */
@@ -19,6 +15,8 @@ export interface ViewOptions {
   /** Emit invitePending/loginEnabled as JSON booleans instead of the documented strings. */
   flagsAsBooleans: boolean;
   now: number;
+  /** The person's latest activity, when more recent than the stored one (not written yet). */
+  lastActivity?: number | undefined;
 }
 
 /** What `caller` may see of `person`: the one place where Webex's visibility rules live. */
@@ -34,46 +32,84 @@ export function viewPerson(person: PersonRecord, caller: Caller, options: ViewOp
     caller.person.statusSharing &&
     person.statusSharing;
   const flag = (value: boolean) => (options.flagsAsBooleans ? value : value ? 'true' : 'false');
-  const phoneNumbers = calling ? person.phoneNumbers : withoutCallingNumbers(person);
+  const formatted = formattedOnce(person);
 
-  const view: Person = {
-    id: encodeHydraId('PEOPLE', person.id),
-    emails: person.emails,
-    displayName: person.displayName,
-    orgId: encodeHydraId('ORGANIZATION', person.orgId),
-    created: isoOfStoredTime(person.created),
-    type: person.type,
-  };
+  // Key order does not matter: the response schema writes the fields in the documented order.
+  const view: Person = { ...formatted.everyone };
+  const phoneNumbers = calling ? person.phoneNumbers : formatted.nonCallingNumbers;
   if (phoneNumbers.length > 0) view.phoneNumbers = phoneNumbers;
   if (calling && person.extension !== undefined) view.extension = person.extension;
-  if (calling && person.locationId !== undefined)
-    view.locationId = encodeHydraId('LOCATION', person.locationId);
-  if (person.nickName !== undefined) view.nickName = person.nickName;
-  if (person.firstName !== undefined) view.firstName = person.firstName;
-  if (person.lastName !== undefined) view.lastName = person.lastName;
-  if (person.avatar !== undefined) view.avatar = person.avatar;
-  if (adminFields && person.roles.length > 0) view.roles = person.roles.map((r) => encodeHydraId('ROLE', r));
-  if (adminFields && person.licenses.length > 0) {
-    view.licenses = person.licenses.map((l) => encodeHydraId('LICENSE', l));
+  if (calling && formatted.locationId !== undefined) view.locationId = formatted.locationId;
+  if (adminFields && formatted.roles.length > 0) view.roles = formatted.roles;
+  if (adminFields && formatted.licenses.length > 0) view.licenses = formatted.licenses;
+  if (presence) {
+    const lastActivity = Math.max(person.lastActivity ?? 0, options.lastActivity ?? 0) || undefined;
+    if (lastActivity !== undefined) view.lastActivity = toIso(lastActivity);
+    view.status = derivePresenceStatus(
+      { presenceState: person.presenceState, lastActivity, type: person.type },
+      options.now,
+    );
   }
-  if (person.department !== undefined) view.department = person.department;
-  if (person.manager !== undefined) view.manager = person.manager;
-  if (person.managerId !== undefined) view.managerId = encodeHydraId('PEOPLE', person.managerId);
-  if (person.title !== undefined) view.title = person.title;
-  if (person.addresses.length > 0) view.addresses = person.addresses;
-  view.lastModified = isoOfStoredTime(person.lastModified);
-  if (person.timezone !== undefined) view.timezone = person.timezone;
-  if (presence && person.lastActivity !== undefined) view.lastActivity = toIso(person.lastActivity);
-  if (person.siteUrls.length > 0) view.siteUrls = person.siteUrls;
-  if (person.sipAddresses.length > 0) view.sipAddresses = person.sipAddresses;
-  if (person.xmppFederationJid !== undefined) view.xmppFederationJid = person.xmppFederationJid;
-  if (presence) view.status = derivePresenceStatus(person, options.now);
   if (options.listById && person.emails[0] !== undefined) view.userName = person.emails[0];
   if (admin) {
     view.invitePending = flag(person.invitePending);
     view.loginEnabled = flag(person.loginEnabled);
   }
   return view;
+}
+
+/** The parts of a person's view that are the same for every caller, with its IDs and dates formatted. */
+interface FormattedPerson {
+  /** The fields every caller sees. */
+  everyone: Person;
+  nonCallingNumbers: PhoneNumber[];
+  roles: string[];
+  licenses: string[];
+  locationId: string | undefined;
+}
+
+// Stored people are immutable records (a change makes a new one), so each is formatted only once.
+const formattedPeople = new WeakMap<PersonRecord, FormattedPerson>();
+
+function formattedOnce(person: PersonRecord): FormattedPerson {
+  let formatted = formattedPeople.get(person);
+  if (formatted === undefined) {
+    formatted = format(person);
+    formattedPeople.set(person, formatted);
+  }
+  return formatted;
+}
+
+function format(person: PersonRecord): FormattedPerson {
+  const everyone: Person = {
+    id: encodeHydraId('PEOPLE', person.id),
+    emails: person.emails,
+    displayName: person.displayName,
+    orgId: encodeHydraId('ORGANIZATION', person.orgId),
+    created: toIso(person.created),
+    lastModified: toIso(person.lastModified),
+    type: person.type,
+  };
+  if (person.nickName !== undefined) everyone.nickName = person.nickName;
+  if (person.firstName !== undefined) everyone.firstName = person.firstName;
+  if (person.lastName !== undefined) everyone.lastName = person.lastName;
+  if (person.avatar !== undefined) everyone.avatar = person.avatar;
+  if (person.department !== undefined) everyone.department = person.department;
+  if (person.manager !== undefined) everyone.manager = person.manager;
+  if (person.managerId !== undefined) everyone.managerId = encodeHydraId('PEOPLE', person.managerId);
+  if (person.title !== undefined) everyone.title = person.title;
+  if (person.addresses.length > 0) everyone.addresses = person.addresses;
+  if (person.timezone !== undefined) everyone.timezone = person.timezone;
+  if (person.siteUrls.length > 0) everyone.siteUrls = person.siteUrls;
+  if (person.sipAddresses.length > 0) everyone.sipAddresses = person.sipAddresses;
+  if (person.xmppFederationJid !== undefined) everyone.xmppFederationJid = person.xmppFederationJid;
+  return {
+    everyone,
+    nonCallingNumbers: withoutCallingNumbers(person),
+    roles: person.roles.map((r) => encodeHydraId('ROLE', r)),
+    licenses: person.licenses.map((l) => encodeHydraId('LICENSE', l)),
+    locationId: person.locationId === undefined ? undefined : encodeHydraId('LOCATION', person.locationId),
+  };
 }
 
 /**
