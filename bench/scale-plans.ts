@@ -24,23 +24,33 @@ export async function explainListQueries(
   const probe = new Database(':memory:');
   const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Statement;
   probe.close();
-  const all = Object.getOwnPropertyDescriptor(proto, 'all')?.value as Statement['all'];
-  Object.defineProperty(proto, 'all', {
-    configurable: true,
-    writable: true,
-    value: function (this: Statement, ...params: unknown[]) {
-      caught.push({ sql: this.source, params });
-      return all.apply(this, params);
-    },
+  // Lists run with all(); the people they find are read with get() (see the store's PersonCache).
+  const methods = ['all', 'get'] as const;
+  const originals = methods.map((name) => {
+    const original = Object.getOwnPropertyDescriptor(proto, name)?.value as (...args: unknown[]) => unknown;
+    Object.defineProperty(proto, name, {
+      configurable: true,
+      writable: true,
+      value: function (this: Statement, ...params: unknown[]) {
+        if (!this.source.startsWith('PRAGMA')) caught.push({ sql: this.source, params });
+        return original.apply(this, params);
+      },
+    });
+    return [name, original] as const;
   });
 
   const plans: QueryPlan[] = [];
-  const store = openStore(dbFile);
   const db = new Database(dbFile, { readonly: true });
   try {
     for (const query of queries) {
       caught.length = 0;
-      await query.run(store);
+      // A store of its own for each query: nobody is in its cache yet.
+      const store = openStore(dbFile);
+      try {
+        await query.run(store);
+      } finally {
+        await store.close();
+      }
       const last = caught.at(-1);
       if (!last) throw new Error(`${query.name}: the store ran no query`);
       const rows = db
@@ -60,9 +70,10 @@ export async function explainListQueries(
       });
     }
   } finally {
-    Object.defineProperty(proto, 'all', { configurable: true, writable: true, value: all });
+    for (const [name, original] of originals) {
+      Object.defineProperty(proto, name, { configurable: true, writable: true, value: original });
+    }
     db.close();
-    await store.close();
   }
   return plans;
 }

@@ -26,13 +26,15 @@ interface TokenRow {
 }
 
 /**
- * Page cache per connection (KiB) and how much of the file reads map instead of copying: the default
- * 2 MiB cache turns a lookup in a directory of some size into reads from the OS on every request.
+ * Page cache of the connection, in KiB: with the default 2 MiB, a lookup in a directory of some size
+ * reads pages from the OS on every request. (No memory-mapped I/O: every page of the file read would
+ * count in the server's resident memory.)
  */
 const CACHE_KIB = 64 * 1024;
-const MMAP_BYTES = 1024 * 1024 * 1024;
 /** People kept parsed in memory (about 2 KB each). */
 const PERSON_CACHE_ENTRIES = 20_000;
+/** How soon a change by another process on the same file shows (see PersonCache). */
+const FOREIGN_WRITES_VISIBLE_MS = 100;
 
 /**
  * The embedded store. WAL lets readers run beside the writer; synchronous=FULL makes every
@@ -45,7 +47,6 @@ export function openSqliteStore(filename: string): PeopleStore {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma(`cache_size = -${CACHE_KIB}`);
-  db.pragma(`mmap_size = ${MMAP_BYTES}`);
   migrate(db);
   return new SqliteStore(db);
 }
@@ -80,7 +81,11 @@ class SqliteStore implements PeopleStore {
 
   constructor(private readonly db: Database.Database) {
     const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
-    this.cache = new PersonCache(() => dataVersion.get() as number, PERSON_CACHE_ENTRIES);
+    this.cache = new PersonCache(
+      () => dataVersion.get() as number,
+      PERSON_CACHE_ENTRIES,
+      FOREIGN_WRITES_VISIBLE_MS,
+    );
     this.statements = {
       getPerson: db.prepare<[string], PersonRow>('SELECT * FROM people WHERE id = ?'),
       personIdByEmail: db.prepare<[string], { person_id: string }>(
@@ -145,7 +150,7 @@ class SqliteStore implements PeopleStore {
     if (query.orgIds.length === 0) return [];
     const { sql, params } = buildListSql(query, SQLITE_DIALECT, 'people.id');
     const statement = this.prepareCached(sql);
-    return this.db.transaction(() => this.cachedPeople(statement.all(...params) as string[]))();
+    return this.db.transaction(() => this.cachedPeople(statement.all(...params)))();
   }
 
   private cachedPeople(ids: readonly string[]): PersonRecord[] {
