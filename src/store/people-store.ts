@@ -27,6 +27,11 @@ export function cursorOf(person: PersonRecord): ListCursor {
 }
 
 export interface PeopleStore {
+  /**
+   * getPerson answers with the same record object for the same stored person until it changes (the
+   * store keeps people in memory): what is derived from a record may be kept with it.
+   */
+  readonly keepsPeople?: boolean;
   getPerson(id: string): Promise<PersonRecord | undefined>;
   getPeople(ids: readonly string[]): Promise<PersonRecord[]>;
   listPeople(query: PeopleQuery): Promise<PersonRecord[]>;

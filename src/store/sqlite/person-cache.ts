@@ -45,6 +45,11 @@ export class PersonCache {
     return person;
   }
 
+  /** A person already in the cache, without making them recent: lists read through but do not fill it. */
+  peek(id: string): PersonRecord | undefined {
+    return this.people.peek(id);
+  }
+
   forget(id: string): void {
     this.people.delete(id);
   }

@@ -30,9 +30,9 @@ interface TokenRow {
  * reads pages from the OS on every request. (No memory-mapped I/O: every page of the file read would
  * count in the server's resident memory.)
  */
-const CACHE_KIB = 64 * 1024;
-/** People kept parsed in memory (about 2 KB each). */
-const PERSON_CACHE_ENTRIES = 20_000;
+const CACHE_KIB = 32 * 1024;
+/** People kept parsed in memory (a few KB each with their formatted view). */
+const PERSON_CACHE_ENTRIES = 10_000;
 /** How soon a change by another process on the same file shows (see PersonCache). */
 const FOREIGN_WRITES_VISIBLE_MS = 100;
 
@@ -75,6 +75,7 @@ const insertPersonSql = `INSERT INTO people (${PERSON_COLUMNS.join(', ')})
   VALUES (${PERSON_COLUMNS.map((c) => `@${c}`).join(', ')})`;
 
 class SqliteStore implements PeopleStore {
+  readonly keepsPeople = true;
   private readonly statements;
   private readonly listStatements = new Map<string, Database.Statement<unknown[], string>>();
   private readonly cache: PersonCache;
@@ -141,23 +142,26 @@ class SqliteStore implements PeopleStore {
     return row && fromPersonRow(row);
   };
 
-  // Lists find the IDs in the indexes and take the people from the cache, all in one read transaction.
+  // Lists find the IDs in the indexes and take the people already in the cache from it, the others from
+  // their rows, in one read transaction. They do not fill the cache: a scan through a large directory
+  // would push out the people read one by one, and every person it put in would become garbage of the
+  // old generation, which the server's resident memory would keep.
   async getPeople(ids: readonly string[]): Promise<PersonRecord[]> {
-    return this.db.transaction(() => this.cachedPeople(ids))();
+    return this.db.transaction(() => this.peopleOf(ids))();
   }
 
   async listPeople(query: PeopleQuery): Promise<PersonRecord[]> {
     if (query.orgIds.length === 0) return [];
     const { sql, params } = buildListSql(query, SQLITE_DIALECT, 'people.id');
     const statement = this.prepareCached(sql);
-    return this.db.transaction(() => this.cachedPeople(statement.all(...params)))();
+    return this.db.transaction(() => this.peopleOf(statement.all(...params)))();
   }
 
-  private cachedPeople(ids: readonly string[]): PersonRecord[] {
+  private peopleOf(ids: readonly string[]): PersonRecord[] {
     this.cache.revalidate();
     const people: PersonRecord[] = [];
     for (const id of ids) {
-      const person = this.cache.get(id, this.loadPerson);
+      const person = this.cache.peek(id) ?? this.loadPerson(id);
       if (person) people.push(person);
     }
     return people;
