@@ -20,11 +20,11 @@ export async function explainListQueries(
   dbFile: string,
   queries: readonly { name: string; run: (store: PeopleStore) => Promise<unknown> }[],
 ): Promise<QueryPlan[]> {
-  const caught: { sql: string; params: unknown[] }[] = [];
+  const caught: { method: 'all' | 'get'; sql: string; params: unknown[] }[] = [];
   const probe = new Database(':memory:');
   const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Statement;
   probe.close();
-  // Lists run with all(); the people they find are read with get() (see the store's PersonCache).
+  // Lists run with all(); a get() is the lookup of one person.
   const methods = ['all', 'get'] as const;
   const originals = methods.map((name) => {
     const original = Object.getOwnPropertyDescriptor(proto, name)?.value as (...args: unknown[]) => unknown;
@@ -32,7 +32,7 @@ export async function explainListQueries(
       configurable: true,
       writable: true,
       value: function (this: Statement, ...params: unknown[]) {
-        if (!this.source.startsWith('PRAGMA')) caught.push({ sql: this.source, params });
+        if (!this.source.startsWith('PRAGMA')) caught.push({ method: name, sql: this.source, params });
         return original.apply(this, params);
       },
     });
@@ -51,7 +51,8 @@ export async function explainListQueries(
       } finally {
         await store.close();
       }
-      const last = caught.at(-1);
+      // The list query itself (all), not a lookup of one person (get).
+      const last = caught.findLast((c) => c.method === 'all') ?? caught.at(-1);
       if (!last) throw new Error(`${query.name}: the store ran no query`);
       const rows = db
         .prepare<unknown[], { id: number; parent: number; detail: string }>(`EXPLAIN QUERY PLAN ${last.sql}`)

@@ -28,6 +28,10 @@ export class PeopleService {
   private async present(id: string | undefined, caller: Caller, options: ReadOptions): Promise<Person> {
     const person = id === undefined ? undefined : await this.store.getPerson(id);
     if (!person) throw new NotFoundError(MESSAGES.personNotFound);
-    return this.presenter.present(person, caller, { callingData: options.callingData, presence: true });
+    return this.presenter.present(person, caller, {
+      callingData: options.callingData,
+      presence: true,
+      rememberFormatting: this.store.keepsPeople === true,
+    });
   }
 }

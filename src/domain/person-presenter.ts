@@ -20,10 +20,12 @@ export class PersonPresenter {
   present(
     person: PersonRecord,
     caller: Caller,
-    options: Pick<ViewOptions, 'callingData' | 'presence'> & Partial<Pick<ViewOptions, 'listById'>>,
+    options: Pick<ViewOptions, 'callingData' | 'presence'> &
+      Partial<Pick<ViewOptions, 'listById' | 'rememberFormatting'>>,
   ): Person {
     return viewPerson(person, caller, {
       listById: false,
+      rememberFormatting: false,
       ...options,
       flagsAsBooleans: this.settings.flagsAsBooleans,
       now: this.clock.now(),

@@ -17,6 +17,11 @@ export interface ViewOptions {
   now: number;
   /** The person's latest activity, when more recent than the stored one (not written yet). */
   lastActivity?: number | undefined;
+  /**
+   * Keep what was formatted of this record for the next request (see formattedOf): for people read one
+   * by one, whom the store keeps in memory. Lists only reuse what is there.
+   */
+  rememberFormatting: boolean;
 }
 
 /** What `caller` may see of `person`: the one place where Webex's visibility rules live. */
@@ -32,7 +37,7 @@ export function viewPerson(person: PersonRecord, caller: Caller, options: ViewOp
     caller.person.statusSharing &&
     person.statusSharing;
   const flag = (value: boolean) => (options.flagsAsBooleans ? value : value ? 'true' : 'false');
-  const formatted = formattedOnce(person);
+  const formatted = formattedOf(person, options.rememberFormatting);
 
   // Key order does not matter: the response schema writes the fields in the documented order.
   const view: Person = { ...formatted.everyone };
@@ -68,14 +73,17 @@ interface FormattedPerson {
   locationId: string | undefined;
 }
 
-// Stored people are immutable records (a change makes a new one), so each is formatted only once.
+// Stored people are immutable records (a change makes a new one), so a record the store keeps in memory
+// is formatted once. Not every record: a WeakMap entry of a record that dies young lives on until a full
+// garbage collection, and list pages of a large directory would pile them up (about 80 MB more resident
+// memory at the peak of a list load on a million people, and slower).
 const formattedPeople = new WeakMap<PersonRecord, FormattedPerson>();
 
-function formattedOnce(person: PersonRecord): FormattedPerson {
+function formattedOf(person: PersonRecord, remember: boolean): FormattedPerson {
   let formatted = formattedPeople.get(person);
   if (formatted === undefined) {
     formatted = format(person);
-    formattedPeople.set(person, formatted);
+    if (remember) formattedPeople.set(person, formatted);
   }
   return formatted;
 }
