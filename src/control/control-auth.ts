@@ -1,12 +1,16 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ForbiddenError, MESSAGES, UnauthorizedError } from '../domain/errors.js';
-import { bearerTokenOf } from '../http/bearer-token.js';
+import { hashToken } from '../domain/tokens.js';
+import { bearerTokenOf, type BearerToken } from '../http/bearer-token.js';
 
-/** Compares in constant time (over hashes, so that the lengths leak nothing either). */
-export function sameSecret(sent: string, secret: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-  return timingSafeEqual(digest(sent), digest(secret));
+/**
+ * Whether a bearer token is `secret`: compares the token's hash (computed once per request) with the
+ * secret's, in constant time, so that neither the lengths nor a common prefix leak.
+ */
+export function isSecret(secret: string): (sent: BearerToken) => boolean {
+  const expected = Buffer.from(hashToken(secret));
+  return (sent) => timingSafeEqual(Buffer.from(sent.hash), expected);
 }
 
 /**
@@ -15,8 +19,9 @@ export function sameSecret(sent: string, secret: string): boolean {
  * Without one, a call forwarded by a proxy on this machine is refused too: it may come from anywhere.
  */
 export function requireControlToken(scope: FastifyInstance, token: string | undefined): void {
+  const isControlToken = token === undefined ? undefined : isSecret(token);
   scope.addHook('onRequest', async (request) => {
-    if (token === undefined) {
+    if (isControlToken === undefined) {
       if (request.headers.authorization !== undefined) {
         throw new UnauthorizedError(MESSAGES.controlTokenUnexpected);
       }
@@ -25,8 +30,8 @@ export function requireControlToken(scope: FastifyInstance, token: string | unde
       }
       return;
     }
-    const sent = bearerTokenOf(request)?.token;
-    if (sent === undefined || !sameSecret(sent, token))
+    const sent = bearerTokenOf(request);
+    if (sent === undefined || !isControlToken(sent))
       throw new UnauthorizedError(MESSAGES.controlTokenRequired);
   });
 }

@@ -1,9 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../domain/clock.js';
 import { UnauthorizedError } from '../domain/errors.js';
-import { hashToken } from '../domain/tokens.js';
 import { bearerTokenOf } from '../http/bearer-token.js';
+import { isSecret } from './control-auth.js';
 import type { FaultInjector } from './faults.js';
 import type { RequestLog } from './request-log.js';
 
@@ -23,9 +22,7 @@ export interface WebexTrafficDeps {
  * they take callbacks (no promise unless a fault delays) and log raw values (formatted when read).
  */
 export function watchWebexTraffic(app: FastifyInstance, deps: WebexTrafficDeps): void {
-  const controlHash = deps.controlToken === undefined ? undefined : Buffer.from(hashToken(deps.controlToken));
-  const isControlToken = (hash: string) =>
-    controlHash !== undefined && timingSafeEqual(Buffer.from(hash), controlHash);
+  const isControlToken = deps.controlToken === undefined ? undefined : isSecret(deps.controlToken);
 
   app.addHook('preParsing', (request, _reply, payload, done) => {
     if (!isWebexPath(request.url)) {
@@ -33,7 +30,7 @@ export function watchWebexTraffic(app: FastifyInstance, deps: WebexTrafficDeps):
       return;
     }
     const sent = bearerTokenOf(request);
-    if (sent !== undefined && isControlToken(sent.hash)) {
+    if (sent !== undefined && isControlToken?.(sent)) {
       done(new UnauthorizedError());
       return;
     }
