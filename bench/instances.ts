@@ -23,6 +23,7 @@ import { displayNameRequests, preflightList } from './list-requests.js';
 import { runLoad, stopLoad, type BenchRequest, type LoadResult } from './load.js';
 import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.js';
 import { killAllNow, startServer, stopAll, stopServer, type Server } from './processes.js';
+import { interrupted, runBench, UsageError } from './lifecycle.js';
 import { Rng } from './random.js';
 import { alignTable } from './report.js';
 
@@ -56,8 +57,6 @@ interface Options {
   people: number;
   tokens: number;
 }
-
-class UsageError extends Error {}
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -111,7 +110,6 @@ const t0 = Date.now();
 const log = (line: string) =>
   process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
 let tmp: string | undefined;
-let interrupted = false;
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
@@ -177,7 +175,7 @@ async function main(): Promise<number> {
 
   const results: RunResult[] = [];
   for (const count of [1, options.instances]) {
-    if (interrupted) break;
+    if (interrupted()) break;
     const ports = instances.slice(0, count).map((s) => new URL(s.url).port);
     const balancer = await startServer({
       name: 'balancer',
@@ -190,7 +188,7 @@ async function main(): Promise<number> {
     log(`Balancer on ${balancer.url} in front of ${count} instance${count === 1 ? '' : 's'}`);
     await preflight(balancer.url, cases);
     for (const spec of cases) {
-      if (interrupted) break;
+      if (interrupted()) break;
       log(
         `${spec.name}, ${count} instance(s): ${options.warmupS} s warm-up, ${options.durationS} s measured…`,
       );
@@ -201,7 +199,7 @@ async function main(): Promise<number> {
     }
     await stopServer(balancer.child);
   }
-  if (interrupted) return 130;
+  if (interrupted()) return 130;
   await stopAll();
   await schema.drop();
 
@@ -332,38 +330,15 @@ function cleanUp(): void {
   tmp = undefined;
 }
 
-async function onSignal(signal: NodeJS.Signals): Promise<void> {
-  if (interrupted) return;
-  interrupted = true;
-  log(`${signal}: stopping…`);
-  stopLoad();
-  await stopAll();
-  await dropAllSchemas();
-  cleanUp();
-  process.exit(130);
-}
-
-process.once('SIGINT', (signal) => void onSignal(signal));
-process.once('SIGTERM', (signal) => void onSignal(signal));
-process.on('exit', () => {
-  killAllNow();
-  cleanUp();
+await runBench({
+  name: 'bench:instances',
+  usage: USAGE,
+  main,
+  stop: async () => {
+    stopLoad();
+    await stopAll();
+    await dropAllSchemas();
+  },
+  killNow: killAllNow,
+  cleanUp,
 });
-
-try {
-  process.exitCode = await main();
-} catch (error) {
-  if (interrupted) {
-    process.exitCode = 130;
-  } else if (error instanceof UsageError) {
-    console.error(`bench:instances: ${error.message}\n${USAGE}`);
-    process.exitCode = 2;
-  } else {
-    console.error(`bench:instances: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  }
-} finally {
-  await stopAll();
-  await dropAllSchemas();
-  cleanUp();
-}

@@ -35,6 +35,7 @@ import {
 } from './list-requests.js';
 import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.js';
 import { cpuTimeMs, killAllNow, startServer, stopAll, stopServer, type Server } from './processes.js';
+import { interrupted, runBench, UsageError } from './lifecycle.js';
 import { Rng } from './random.js';
 import {
   compareStores,
@@ -132,15 +133,12 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-class UsageError extends Error {}
-
 // ---------------------------------------------------------------------------------------------------
 
 const t0 = Date.now();
 const log = (line: string) =>
   process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
 let tmp: string | undefined;
-let interrupted = false;
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
@@ -221,7 +219,7 @@ async function main(): Promise<number> {
   let bareRps = 0;
   let bare: Server | undefined;
   for (const { store, db } of stores) {
-    if (interrupted) break;
+    if (interrupted()) break;
     const profileName = store === 'sqlite' ? 'rollcall' : 'rollcall-postgres';
     const rollcall = await startRollcall(store, await db(), seedFile, profileArgs(profileName));
     // Every case is checked once by hand before the load: right status, right people.
@@ -233,12 +231,12 @@ async function main(): Promise<number> {
       results.push(bareResult);
     }
     for (const spec of selected.filter((c) => c.server === 'rollcall')) {
-      if (interrupted) break;
+      if (interrupted()) break;
       results.push({ ...(await measure(options, spec, rollcall, bareRps)), store });
     }
     await stopServer(rollcall.child);
   }
-  if (interrupted) return 130;
+  if (interrupted()) return 130;
 
   await stopAll();
   const environment: Environment = {
@@ -593,38 +591,15 @@ function cleanUp(): void {
   tmp = undefined;
 }
 
-async function onSignal(signal: NodeJS.Signals): Promise<void> {
-  if (interrupted) return;
-  interrupted = true;
-  log(`${signal}: stopping…`);
-  stopLoad();
-  await stopAll();
-  await dropAllSchemas();
-  cleanUp();
-  process.exit(130);
-}
-
-process.once('SIGINT', (signal) => void onSignal(signal));
-process.once('SIGTERM', (signal) => void onSignal(signal));
-process.on('exit', () => {
-  killAllNow();
-  cleanUp();
+await runBench({
+  name: 'bench',
+  usage: USAGE,
+  main,
+  stop: async () => {
+    stopLoad();
+    await stopAll();
+    await dropAllSchemas();
+  },
+  killNow: killAllNow,
+  cleanUp,
 });
-
-try {
-  process.exitCode = await main();
-} catch (error) {
-  if (interrupted) {
-    process.exitCode = 130;
-  } else if (error instanceof UsageError) {
-    console.error(`bench: ${error.message}\n${USAGE}`);
-    process.exitCode = 2;
-  } else {
-    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  }
-} finally {
-  await stopAll();
-  await dropAllSchemas();
-  cleanUp();
-}

@@ -28,6 +28,7 @@ import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.
 import { explainPgListQueries, schemaBytes, SEQ_SCAN_MIN_ROWS } from './scale-plans-pg.js';
 import { explainListQueries, type QueryPlan } from './scale-plans.js';
 import type { PeopleStore } from '../src/store/people-store.js';
+import { interrupted, runBench, UsageError } from './lifecycle.js';
 import { killAllNow, memoryOf, runToEnd, startServer, stop, stopAll } from './scale-process.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -69,8 +70,6 @@ interface Options {
   /** A postgres:// URL: PostgreSQL instead of a SQLite file. */
   db: string | undefined;
 }
-
-class UsageError extends Error {}
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -140,7 +139,6 @@ const log = (line: string) =>
   process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
 let tmp: string | undefined;
 let keepTmp = false;
-let interrupted = false;
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
@@ -205,7 +203,7 @@ async function main(): Promise<number> {
   ];
   const cases: CaseResult[] = [];
   for (const spec of specs) {
-    if (interrupted) break;
+    if (interrupted()) break;
     const load = { url: server.url, requests: requests[spec.key], connections: options.connections };
     log(
       `${spec.name}: ${options.warmupS} s warm-up, ${options.durationS} s at ${options.connections} connections…`,
@@ -221,7 +219,7 @@ async function main(): Promise<number> {
       run: await runLoad({ ...load, durationS: options.durationS }),
       ...(spec.targetP99Ms !== undefined && { targetP99Ms: spec.targetP99Ms }),
     });
-    if (spec.fixedRate && options.rate > 0 && !interrupted) {
+    if (spec.fixedRate && options.rate > 0 && !interrupted()) {
       log(`${spec.name}: ${options.durationS} s at a fixed ${options.rate} req/s…`);
       cases.push({
         key: `${spec.key}@${options.rate}`,
@@ -234,7 +232,7 @@ async function main(): Promise<number> {
       });
     }
   }
-  if (interrupted) return 130;
+  if (interrupted()) return 130;
 
   const largest = [...directory.orgs].sort((a, b) => b.people - a.people)[0];
   const pager = directory.holders.find((h) => h.orgId === largest?.id && h.role !== undefined);
@@ -509,7 +507,7 @@ async function pageThrough(url: string, admin: GeneratedTokenHolder, expected: n
   const pageMs: number[] = [];
   let next: string | undefined = `${url}/v1/people?max=1000`;
   let people = 0;
-  while (next !== undefined && !interrupted) {
+  while (next !== undefined && !interrupted()) {
     const pageStarted = performance.now();
     const response: Response = await fetch(next, { headers: bearer(admin) });
     const body = (await response.json()) as ListBody;
@@ -617,36 +615,15 @@ function cleanUp(): void {
   tmp = undefined;
 }
 
-async function onSignal(signal: NodeJS.Signals): Promise<void> {
-  if (interrupted) return;
-  interrupted = true;
-  log(`${signal}: stopping…`);
-  stopLoad();
-  await stopAll();
-  if (!keepTmp) await dropAllSchemas();
-  cleanUp();
-  process.exit(130);
-}
-
-process.once('SIGINT', (signal) => void onSignal(signal));
-process.once('SIGTERM', (signal) => void onSignal(signal));
-process.on('exit', () => {
-  killAllNow();
-  cleanUp();
+await runBench({
+  name: 'bench:scale',
+  usage: USAGE,
+  main,
+  stop: async () => {
+    stopLoad();
+    await stopAll();
+    if (!keepTmp) await dropAllSchemas();
+  },
+  killNow: killAllNow,
+  cleanUp,
 });
-
-try {
-  process.exitCode = await main();
-} catch (error) {
-  if (error instanceof UsageError) {
-    console.error(`bench:scale: ${error.message}\n${USAGE}`);
-    process.exitCode = 2;
-  } else {
-    console.error(`bench:scale: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  }
-} finally {
-  await stopAll();
-  if (!keepTmp) await dropAllSchemas();
-  cleanUp();
-}
