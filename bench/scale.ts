@@ -13,7 +13,6 @@
 //   npm run bench:scale -- [--people 1000000] [--orgs 3] [--seed 42] [--tokens 100]
 //                          [--connections 50] [--duration 10] [--warmup 2] [--rate 50] [--keep-db]
 //                          [--db postgres://…]
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -28,7 +27,9 @@ import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.
 import { explainPgListQueries, schemaBytes, SEQ_SCAN_MIN_ROWS } from './scale-plans-pg.js';
 import { explainListQueries, type QueryPlan } from './scale-plans.js';
 import type { PeopleStore } from '../src/store/people-store.js';
+import { build } from './build.js';
 import { interrupted, runBench, UsageError } from './lifecycle.js';
+import { alignTable } from './report.js';
 import { killAllNow, memoryOf, runToEnd, startServer, stop, stopAll } from './scale-process.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -589,25 +590,7 @@ function formatCases(cases: readonly CaseResult[]): string {
       ? ''
       : `< ${c.targetP99Ms} ms ${c.run.latencyMs.p99 < c.targetP99Ms ? 'PASS' : 'FAIL'}`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-      .join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
-function build(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`npm run build failed (${code}):\n${output.trimEnd()}`)),
-    );
-  });
+  return alignTable(header, rows);
 }
 
 function cleanUp(): void {
