@@ -11,8 +11,8 @@
 //
 //   npm run bench:instances -- --db postgres://… [--instances 2] [--duration 8] [--warmup 2]
 //                              [--connections 20] [--people 10000] [--tokens 300]
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { arch, cpus, loadavg, platform, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { arch, cpus, loadavg, platform } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,7 +23,7 @@ import { displayNameRequests, preflightList } from './list-requests.js';
 import { runLoad, stopLoad, type BenchRequest, type LoadResult } from './load.js';
 import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.js';
 import { killAllNow, startServer, stopAll, stopServer, type Server } from './processes.js';
-import { interrupted, runBench, UsageError } from './lifecycle.js';
+import { interrupted, makeTempDir, runBench, UsageError } from './lifecycle.js';
 import { Rng } from './random.js';
 import { alignTable } from './report.js';
 
@@ -109,7 +109,6 @@ interface RunResult {
 const t0 = Date.now();
 const log = (line: string) =>
   process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
-let tmp: string | undefined;
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
@@ -120,7 +119,7 @@ async function main(): Promise<number> {
     await build();
   }
 
-  tmp = mkdtempSync(join(tmpdir(), 'rollcall-instances-'));
+  const tmp = makeTempDir('rollcall-instances-');
   const directory = generateDirectory({
     people: options.people,
     tokenHolders: options.tokens,
@@ -325,11 +324,6 @@ async function waitUntilReady(url: string): Promise<void> {
   throw new Error(`GET ${url}/readyz did not answer 200 within 30 s (last: ${last})`);
 }
 
-function cleanUp(): void {
-  if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
-  tmp = undefined;
-}
-
 await runBench({
   name: 'bench:instances',
   usage: USAGE,
@@ -340,5 +334,4 @@ await runBench({
     await dropAllSchemas();
   },
   killNow: killAllNow,
-  cleanUp,
 });

@@ -1,11 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 // How a benchmark script starts and ends: run main(), map its outcome to an exit code, and stop
-// whatever it started (servers, load, temporary files, PostgreSQL schemas) on every way out: the end,
-// an error, Ctrl-C or SIGTERM.
+// whatever it started (servers, load, its temporary directory, PostgreSQL schemas) on every way out:
+// the end, an error, Ctrl-C or SIGTERM.
 
 /** A bad command line: the message and the usage, exit code 2. */
 export class UsageError extends Error {}
 
 let stopping = false;
+let tempDir: { path: string; keep: boolean } | undefined;
+
+/** The run's temporary directory, removed when the script ends unless `keep`. */
+export function makeTempDir(prefix: string, keep = false): string {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  tempDir = { path, keep };
+  return path;
+}
+
+function removeTempDir(): void {
+  if (tempDir !== undefined && !tempDir.keep) rmSync(tempDir.path, { recursive: true, force: true });
+  tempDir = undefined;
+}
 
 /** A signal came: main() should stop measuring and return. */
 export const interrupted = (): boolean => stopping;
@@ -20,8 +37,6 @@ export interface BenchScript {
   stop: () => Promise<void>;
   /** Kills the servers at once: the last word when the process exits anyway. */
   killNow: () => void;
-  /** Removes temporary files. */
-  cleanUp: () => void;
 }
 
 export async function runBench(script: BenchScript): Promise<void> {
@@ -30,14 +45,14 @@ export async function runBench(script: BenchScript): Promise<void> {
     stopping = true;
     process.stderr.write(`${signal}: stopping…\n`);
     await script.stop();
-    script.cleanUp();
+    removeTempDir();
     process.exit(130);
   };
   process.once('SIGINT', (signal) => void onSignal(signal));
   process.once('SIGTERM', (signal) => void onSignal(signal));
   process.on('exit', () => {
     script.killNow();
-    script.cleanUp();
+    removeTempDir();
   });
 
   try {
@@ -54,6 +69,6 @@ export async function runBench(script: BenchScript): Promise<void> {
     }
   } finally {
     await script.stop();
-    script.cleanUp();
+    removeTempDir();
   }
 }

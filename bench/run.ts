@@ -16,8 +16,8 @@
 // Besides req/s and latency, it reports the server's CPU time per request (from /proc, Linux only), which
 // other load on the machine disturbs less than req/s; the load average is printed for the same reason.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { arch, cpus, loadavg, platform, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { arch, cpus, loadavg, platform } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -35,7 +35,7 @@ import {
 } from './list-requests.js';
 import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.js';
 import { cpuTimeMs, killAllNow, startServer, stopAll, stopServer, type Server } from './processes.js';
-import { interrupted, runBench, UsageError } from './lifecycle.js';
+import { interrupted, makeTempDir, runBench, UsageError } from './lifecycle.js';
 import { Rng } from './random.js';
 import {
   compareStores,
@@ -138,7 +138,6 @@ function parseOptions(argv: string[]): Options {
 const t0 = Date.now();
 const log = (line: string) =>
   process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
-let tmp: string | undefined;
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
@@ -152,7 +151,7 @@ async function main(): Promise<number> {
     await build();
   }
 
-  tmp = mkdtempSync(join(tmpdir(), 'rollcall-bench-'));
+  const tmp = makeTempDir('rollcall-bench-');
   const directory = generateDirectory({
     people: options.people,
     tokenHolders: options.tokens,
@@ -208,7 +207,7 @@ async function main(): Promise<number> {
   const selected = cases.filter((c) => c.key === 'bare' || options.cases.includes(c.key));
 
   const stores: { store: BenchStore; db: () => Promise<string> }[] = [
-    { store: 'sqlite', db: async () => join(tmp as string, 'bench.db') },
+    { store: 'sqlite', db: async () => join(tmp, 'bench.db') },
   ];
   const pgUrl = options.db;
   if (pgUrl !== undefined) {
@@ -225,7 +224,7 @@ async function main(): Promise<number> {
     // Every case is checked once by hand before the load: right status, right people.
     const bodies = await preflight(rollcall.url, selected, directory);
     if (bare === undefined) {
-      bare = await startBare(medianBody(bodies), details, profileArgs('bare'));
+      bare = await startBare(join(tmp, 'person.json'), medianBody(bodies), details, profileArgs('bare'));
       const bareResult = await measure(options, cases[0] as CaseSpec, bare, 0);
       bareRps = bareResult.measured.requestsPerSecond;
       results.push(bareResult);
@@ -396,11 +395,11 @@ async function startRollcall(
 
 /** The bare server, answering every Get Person Details request with `person`; checked once. */
 async function startBare(
+  personFile: string,
   person: string,
   details: readonly BenchRequest[],
   profileArgs: readonly string[],
 ): Promise<Server> {
-  const personFile = join(tmp as string, 'person.json');
   writeFileSync(personFile, person);
   const bare = await startServer({
     name: 'bare server',
@@ -586,11 +585,6 @@ function gitState(): { commit?: string; srcModified?: boolean } {
   }
 }
 
-function cleanUp(): void {
-  if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
-  tmp = undefined;
-}
-
 await runBench({
   name: 'bench',
   usage: USAGE,
@@ -601,5 +595,4 @@ await runBench({
     await dropAllSchemas();
   },
   killNow: killAllNow,
-  cleanUp,
 });

@@ -13,8 +13,8 @@
 //   npm run bench:scale -- [--people 1000000] [--orgs 3] [--seed 42] [--tokens 100]
 //                          [--connections 50] [--duration 10] [--warmup 2] [--rate 50] [--keep-db]
 //                          [--db postgres://…]
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { arch, cpus, platform, tmpdir } from 'node:os';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { arch, cpus, platform } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -28,7 +28,7 @@ import { explainPgListQueries, schemaBytes, SEQ_SCAN_MIN_ROWS } from './scale-pl
 import { explainListQueries, type QueryPlan } from './scale-plans.js';
 import type { PeopleStore } from '../src/store/people-store.js';
 import { build } from './build.js';
-import { interrupted, runBench, UsageError } from './lifecycle.js';
+import { interrupted, makeTempDir, runBench, UsageError } from './lifecycle.js';
 import { alignTable } from './report.js';
 import { killAllNow, memoryOf, runToEnd, startServer, stop, stopAll } from './scale-process.js';
 
@@ -138,7 +138,6 @@ interface Paging {
 const t0 = performance.now();
 const log = (line: string) =>
   process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
-let tmp: string | undefined;
 let keepTmp = false;
 
 async function main(): Promise<number> {
@@ -154,8 +153,8 @@ async function main(): Promise<number> {
     log,
   );
 
-  tmp = mkdtempSync(join(tmpdir(), 'rollcall-scale-'));
   keepTmp = options.keepDb;
+  const tmp = makeTempDir('rollcall-scale-', keepTmp);
   const schema = options.db === undefined ? undefined : await createBenchSchema(options.db, 'scale');
   const db = schema?.url ?? join(tmp, 'scale.db');
   const store = schema === undefined ? 'SQLite' : `PostgreSQL (schema ${schema.name})`;
@@ -593,11 +592,6 @@ function formatCases(cases: readonly CaseResult[]): string {
   return alignTable(header, rows);
 }
 
-function cleanUp(): void {
-  if (tmp !== undefined && !keepTmp) rmSync(tmp, { recursive: true, force: true });
-  tmp = undefined;
-}
-
 await runBench({
   name: 'bench:scale',
   usage: USAGE,
@@ -608,5 +602,4 @@ await runBench({
     if (!keepTmp) await dropAllSchemas();
   },
   killNow: killAllNow,
-  cleanUp,
 });
