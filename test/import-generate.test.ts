@@ -114,6 +114,28 @@ describe('rollcall import', () => {
     assert.deepEqual([...readDirectoryEntries(file, 'orgs', { chunkBytes: 13 })], directory.orgs);
   });
 
+  test('reads strings with escaped quotes, backslashes and brackets, at every chunk size', () => {
+    const tricky = join(dir, 'tricky.json');
+    const names = [
+      'a "quoted" name',
+      'ends in a backslash \\',
+      '\\"',
+      '\\\\',
+      '} ] { [ , :',
+      'Zoë 😀 \u0001',
+    ];
+    const people = names.map((displayName, i) => ({
+      orgId: directory.orgs[0]?.id,
+      emails: [`tricky${i}@example.test`],
+      displayName,
+      title: `${displayName}\\`,
+    }));
+    writeFileSync(tricky, JSON.stringify({ orgs: directory.orgs, people }));
+    for (const chunkBytes of [1, 2, 3, 5, 8, 13, 64]) {
+      assert.deepEqual([...readDirectoryEntries(tricky, 'people', { chunkBytes })], people, `${chunkBytes}`);
+    }
+  });
+
   test('replaces a directory that is already there', async () => {
     const db = await seeded('replaced.db', text);
     const small = join(dir, 'small.json');

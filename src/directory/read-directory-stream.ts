@@ -251,12 +251,11 @@ function scanValue(buffer: Buffer, start: number, eof: boolean): number {
 
 /** The end (exclusive) of the string whose opening quote is at `start`, or -1. */
 function scanString(buffer: Buffer, start: number): number {
-  const length = buffer.length;
-  let i = start + 1;
-  while (i < length) {
-    const byte = buffer[i] as number;
-    if (byte === QUOTE) return i + 1;
-    i += byte === BACKSLASH ? 2 : 1;
+  // indexOf finds the next quote natively; a quote after an odd run of backslashes is escaped.
+  for (let quote = buffer.indexOf(QUOTE, start + 1); quote >= 0; quote = buffer.indexOf(QUOTE, quote + 1)) {
+    let backslashes = 0;
+    while (buffer[quote - 1 - backslashes] === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote + 1;
   }
   return -1;
 }
