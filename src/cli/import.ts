@@ -8,9 +8,8 @@ import { readPeopleBatches, readPeopleBatchesInWorker } from '../directory/read-
 import { readDirectoryEntries } from '../directory/read-directory-stream.js';
 import { systemClock } from '../domain/clock.js';
 import { resolveUuidRef } from '../domain/ids.js';
-import type { Directory } from '../domain/model.js';
 import { hashToken } from '../domain/tokens.js';
-import type { DirectoryBatch, ImportCounts } from '../store/people-store.js';
+import type { ImportCounts } from '../store/people-store.js';
 import { openStore } from '../store/open-store.js';
 
 // `rollcall import <file>`: replaces the directory with a directory file of any size. The file is read
@@ -54,9 +53,7 @@ export async function importDirectoryFile(options: ImportOptions): Promise<Impor
   try {
     let counts: ImportCounts;
     try {
-      counts = store.importDirectory
-        ? await store.importDirectory(orgs, batches, now)
-        : await replaceAtOnce(store.replaceDirectory.bind(store), orgs, batches, now);
+      counts = await store.importDirectory(orgs, batches, now);
     } catch (error) {
       // Entries of different batches that share an ID, email or token: the database's unique keys
       // caught it; a second reading of the file says which entry it was.
@@ -70,22 +67,6 @@ export async function importDirectoryFile(options: ImportOptions): Promise<Impor
   } finally {
     await store.close();
   }
-}
-
-/** For a store without a bulk import: the whole directory in memory, then replaceDirectory. */
-async function replaceAtOnce(
-  replace: (directory: Directory, now: number) => Promise<void>,
-  orgs: Directory['orgs'],
-  batches: Iterable<DirectoryBatch>,
-  now: number,
-): Promise<ImportCounts> {
-  const directory: Directory = { orgs, people: [], tokens: [] };
-  for (const batch of batches) {
-    directory.people.push(...batch.people);
-    directory.tokens.push(...batch.tokens);
-  }
-  await replace(directory, now);
-  return { orgs: orgs.length, people: directory.people.length, tokens: directory.tokens.length };
 }
 
 /** SQLite's constraint codes, or PostgreSQL's unique_violation. */

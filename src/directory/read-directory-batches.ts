@@ -1,17 +1,14 @@
 import { extname } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { Directory, PersonRecord, TokenRecord } from '../domain/model.js';
+import type { Directory } from '../domain/model.js';
+import { toDirectoryBatch, type DirectoryBatch } from '../store/directory-batch.js';
 import { DirectoryFileError, parseDirectory } from './parse-directory.js';
 import { readDirectoryEntries } from './read-directory-stream.js';
 
 // The people of a directory file, checked and converted by parseDirectory (the code behind `--seed`)
-// a batch at a time. In a worker thread, reading, JSON parsing and checking run beside the thread that
-// writes the database; the writer still takes the batches one by one, synchronously, in file order.
-
-export interface PeopleBatch {
-  people: PersonRecord[];
-  tokens: TokenRecord[];
-}
+// a batch at a time, then turned into table rows. In a worker thread, reading, JSON parsing, checking
+// and building rows run beside the thread that writes the database; the writer still takes the batches
+// one by one, synchronously, in file order.
 
 export interface BatchOptions {
   file: string;
@@ -22,11 +19,11 @@ export interface BatchOptions {
 }
 
 /** The batches, read in this thread. */
-export function* readPeopleBatches(options: BatchOptions): Generator<PeopleBatch, void, undefined> {
+export function* readPeopleBatches(options: BatchOptions): Generator<DirectoryBatch, void, undefined> {
   const { file, orgEntries, now, batchSize } = options;
   let batch: unknown[] = [];
   let offset = 0;
-  const convert = (): PeopleBatch => {
+  const convert = (): DirectoryBatch => {
     let directory: Directory;
     try {
       directory = parseDirectory({ orgs: orgEntries, people: batch }, now);
@@ -41,7 +38,7 @@ export function* readPeopleBatches(options: BatchOptions): Generator<PeopleBatch
     }
     offset += batch.length;
     batch = [];
-    return { people: directory.people, tokens: directory.tokens };
+    return toDirectoryBatch(directory.people, directory.tokens);
   };
   for (const entry of readDirectoryEntries(file, 'people')) {
     batch.push(entry);
@@ -51,7 +48,9 @@ export function* readPeopleBatches(options: BatchOptions): Generator<PeopleBatch
 }
 
 export type WorkerMessage =
-  { kind: 'batch'; batch: PeopleBatch } | { kind: 'error'; name: string; message: string } | { kind: 'done' };
+  | { kind: 'batch'; batch: DirectoryBatch }
+  | { kind: 'error'; name: string; message: string }
+  | { kind: 'done' };
 
 /** Indexes into the shared counters: batches posted by the worker, batches taken by the reader. */
 export const POSTED = 0;
@@ -77,7 +76,9 @@ const { workerData } = require('node:worker_threads');
  * The batches, read by a worker thread. The generator blocks (Atomics.wait) until the next batch is
  * there; leaving it early stops the worker.
  */
-export function* readPeopleBatchesInWorker(options: BatchOptions): Generator<PeopleBatch, void, undefined> {
+export function* readPeopleBatchesInWorker(
+  options: BatchOptions,
+): Generator<DirectoryBatch, void, undefined> {
   const counters = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
   const { port1, port2 } = new MessageChannel();
   // The entry point next to this module: .js when built, .ts when run from source through tsx, whose

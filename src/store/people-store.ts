@@ -1,4 +1,5 @@
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../domain/model.js';
+import type { DirectoryBatch } from './directory-batch.js';
 
 /**
  * Everything Rollcall keeps, behind one interface with one implementation per backend.
@@ -88,13 +89,13 @@ export interface PeopleStore {
    */
   subscribeToChanges?(listener: (personId: string) => void): Promise<() => Promise<void>>;
 
-  // ---- Bulk import (`rollcall import`); optional: a store without it gets replaceDirectory. ----
+  // ---- Bulk import (`rollcall import`) ----
   /**
    * Replaces the whole directory in one transaction like replaceDirectory, from batches that are read
    * while it runs, so that a million people are never in memory at once. `batches` is iterated
    * synchronously inside the transaction: when it throws, nothing has changed.
    */
-  importDirectory?(
+  importDirectory(
     orgs: readonly OrgRecord[],
     batches: Iterable<DirectoryBatch>,
     now: number,
@@ -103,12 +104,6 @@ export interface PeopleStore {
 
 /** The presence fields of a person as stored (the control API sets them). */
 export type StoredPresence = Pick<PersonRecord, 'presenceState' | 'lastActivity' | 'statusSharing'>;
-
-/** A slice of a directory being imported: some people and the tokens of those people. */
-export interface DirectoryBatch {
-  people: PersonRecord[];
-  tokens: TokenRecord[];
-}
 
 export interface ImportCounts {
   orgs: number;

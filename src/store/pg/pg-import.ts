@@ -1,7 +1,8 @@
 import type pg from 'pg';
-import type { OrgRecord, PersonRecord, TokenRecord } from '../../domain/model.js';
-import type { DirectoryBatch, ImportCounts } from '../people-store.js';
-import { PERSON_COLUMNS, toPersonRow, type PersonRow } from '../person-row.js';
+import type { OrgRecord, TokenRecord } from '../../domain/model.js';
+import type { DirectoryBatch, PersonValues } from '../directory-batch.js';
+import type { ImportCounts } from '../people-store.js';
+import { PERSON_COLUMNS } from '../person-row.js';
 
 // `rollcall import` on PostgreSQL: the whole directory replaced in one transaction (a bad file or a
 // crash leaves the old directory), the rows sent a thousand at a time as arrays (one INSERT … SELECT
@@ -104,9 +105,10 @@ export async function importIntoPg(
 
 async function writeBatch(client: pg.ClientBase, batch: DirectoryBatch, now: number): Promise<void> {
   for (let start = 0; start < batch.people.length; start += PG_IMPORT_CHUNK) {
-    const people = batch.people.slice(start, start + PG_IMPORT_CHUNK);
-    await client.query(INSERT_PEOPLE, personColumns(people));
-    const emails = people.flatMap((p) => p.emails.map((email) => [email.toLowerCase(), p.id] as const));
+    await client.query(INSERT_PEOPLE, personColumns(batch.people.slice(start, start + PG_IMPORT_CHUNK)));
+  }
+  for (let start = 0; start < batch.emails.length; start += PG_IMPORT_CHUNK) {
+    const emails = batch.emails.slice(start, start + PG_IMPORT_CHUNK);
     await client.query(INSERT_EMAILS, [emails.map(([e]) => e), emails.map(([, id]) => id)]);
   }
   for (let start = 0; start < batch.tokens.length; start += PG_IMPORT_CHUNK) {
@@ -118,9 +120,8 @@ async function writeBatch(client: pg.ClientBase, batch: DirectoryBatch, now: num
 }
 
 /** One array per column, in PERSON_COLUMNS order. */
-function personColumns(people: readonly PersonRecord[]): unknown[][] {
-  const rows: PersonRow[] = people.map(toPersonRow);
-  return PERSON_COLUMNS.map((column) => rows.map((row) => row[column]));
+function personColumns(people: readonly PersonValues[]): unknown[][] {
+  return PERSON_COLUMNS.map((_, i) => people.map((values) => values[i]));
 }
 
 function tokenColumns(tokens: readonly TokenRecord[]): unknown[][] {

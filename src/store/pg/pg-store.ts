@@ -2,13 +2,8 @@ import pg from 'pg';
 import { ConflictError, MESSAGES } from '../../domain/errors.js';
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../../domain/model.js';
 import { buildListSql, type ListDialect } from '../list-sql.js';
-import type {
-  DirectoryBatch,
-  ImportCounts,
-  PeopleQuery,
-  PeopleStore,
-  StoredPresence,
-} from '../people-store.js';
+import type { ImportCounts, PeopleQuery, PeopleStore, StoredPresence } from '../people-store.js';
+import type { DirectoryBatch } from '../directory-batch.js';
 import {
   fromPersonRow,
   PERSON_COLUMNS,

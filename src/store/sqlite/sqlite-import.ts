@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { OrgRecord } from '../../domain/model.js';
-import type { DirectoryBatch, ImportCounts } from '../people-store.js';
-import { PERSON_COLUMNS, toPersonRow } from '../person-row.js';
+import type { DirectoryBatch } from '../directory-batch.js';
+import type { ImportCounts } from '../people-store.js';
+import { PERSON_COLUMNS } from '../person-row.js';
 
 // `rollcall import` on SQLite: the whole directory replaced in one transaction (a bad file or a crash
 // leaves the old directory), the tables filled first and their secondary indexes built once at the end
@@ -46,11 +47,8 @@ export function importIntoSqlite(
       for (const org of orgs) insertOrg.run(org.id, org.displayName);
       for (const org of orgs) for (const managed of org.manages) insertManages.run(org.id, managed);
       for (const batch of batches) {
-        for (const person of batch.people) {
-          const row = toPersonRow(person);
-          insertPerson.run(PERSON_COLUMNS.map((column) => row[column]));
-          for (const email of person.emails) insertEmail.run(email.toLowerCase(), person.id);
-        }
+        for (const values of batch.people) insertPerson.run(values);
+        for (const [emailLower, personId] of batch.emails) insertEmail.run(emailLower, personId);
         for (const token of batch.tokens) {
           insertToken.run(token.hash, token.personId, token.expiresAt ?? null, now);
         }

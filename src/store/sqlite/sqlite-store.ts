@@ -1,13 +1,8 @@
 import Database from 'better-sqlite3';
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../../domain/model.js';
 import { ConflictError, MESSAGES } from '../../domain/errors.js';
-import type {
-  DirectoryBatch,
-  ImportCounts,
-  PeopleQuery,
-  PeopleStore,
-  StoredPresence,
-} from '../people-store.js';
+import type { ImportCounts, PeopleQuery, PeopleStore, StoredPresence } from '../people-store.js';
+import type { DirectoryBatch } from '../directory-batch.js';
 import {
   fromPersonRow,
   PERSON_COLUMNS,
