@@ -1,21 +1,24 @@
-// The reference for the benchmark: a plain Fastify app whose one route answers every
-// `GET /v1/people/:personId` with the same Person, serialized through the same response schema as
-// Rollcall's. No auth, no store, no hooks: what Fastify itself costs for a response of that size.
+// The reference for the benchmarks: a plain Fastify app that answers with fixed bodies, serialized
+// through the same response schemas as Rollcall's. No auth, no store, no hooks: what Fastify itself
+// costs for responses of those sizes.
+//   - `GET /v1/people/:personId` answers the person of <person.json> (`npm run bench`);
+//   - `GET /v1/people` answers the list page of <page.json>, when given (`npm run bench:scale`).
 //
-//   node --import tsx bench/bare-server.ts <person.json>
+//   node --import tsx bench/bare-server.ts <person.json> [<page.json>]
 //
 // Prints `Bare server listening on http://127.0.0.1:PORT` once it accepts connections.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Static } from '@sinclair/typebox';
 import Fastify from 'fastify';
-import { PersonRef, PersonSchema, type Person } from '../src/schemas/person.js';
+import { PersonCollection, PersonRef, PersonSchema, type Person } from '../src/schemas/person.js';
 
-const file = process.argv[2];
-if (file === undefined) {
-  console.error('usage: bare-server.ts <person.json>');
+const [personFile, pageFile] = process.argv.slice(2);
+if (personFile === undefined) {
+  console.error('usage: bare-server.ts <person.json> [<page.json>]');
   process.exit(2);
 }
-const person = JSON.parse(readFileSync(file, 'utf8')) as Person;
+const person = JSON.parse(readFileSync(personFile, 'utf8')) as Person;
 
 const app = Fastify({ logger: false });
 app.addSchema(PersonSchema);
@@ -24,6 +27,14 @@ app.get(
   { schema: { response: { 200: PersonRef } } },
   async (): Promise<Person> => person,
 );
+if (pageFile !== undefined) {
+  const page = JSON.parse(readFileSync(pageFile, 'utf8')) as Static<typeof PersonCollection>;
+  app.get(
+    '/v1/people',
+    { schema: { response: { 200: PersonCollection } } },
+    async (): Promise<Static<typeof PersonCollection>> => page,
+  );
+}
 
 await app.listen({ host: '127.0.0.1', port: 0 });
 console.log(`Bare server listening on http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);

@@ -232,6 +232,24 @@ async function main(): Promise<number> {
       });
     }
   }
+  // The floor: a bare Fastify route answering one page of each case, always the same, at the same
+  // concurrency. A target that it misses cannot be met on this machine by any server.
+  for (const key of ['displayName', 'email'] as const) {
+    if (interrupted()) break;
+    const name = `bare Fastify route, one ${key} page (fixed)`;
+    log(
+      `${name}: ${options.warmupS} s warm-up, ${options.durationS} s at ${options.connections} connections…`,
+    );
+    const run = await measureBare(server.url, requests[key], options, join(tmp, key));
+    cases.push({
+      key: `${key}:bare`,
+      name,
+      example: '/v1/people',
+      mode: 'closed loop',
+      connections: options.connections,
+      run,
+    });
+  }
   if (interrupted()) return 130;
 
   const largest = [...directory.orgs].sort((a, b) => b.people - a.people)[0];
@@ -333,6 +351,14 @@ async function main(): Promise<number> {
       `  ${c.what.padEnd(width)}  ${c.value.padStart(10)}  ${c.target.padEnd(9)}  ${c.met ? 'PASS' : 'FAIL'}`,
     );
   }
+  const floors = cases.filter((c) => c.key.endsWith(':bare'));
+  if (floors.length > 0) {
+    console.log(
+      `  (the floor, a bare Fastify route answering a fixed page of the same size: ${floors
+        .map((c) => `${c.key.replace(':bare', '')} p99 ${c.run.latencyMs.p99.toFixed(2)} ms`)
+        .join(', ')})`,
+    );
+  }
   if (paging.people !== paging.expected)
     console.log(`ERROR paging returned ${paging.people} people, not ${paging.expected}`);
   for (const c of cases.filter((c) => c.run.errors > 0)) {
@@ -389,6 +415,58 @@ async function main(): Promise<number> {
   log(`Done in ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
   const paged = paging.people === paging.expected;
   return failures > 0 || fullScans.length > 0 || !paged ? 1 : 0;
+}
+
+/**
+ * Takes the fullest page among the first answers to `requests`, starts the bare server answering it
+ * (and the page's first person), and loads it as the case itself was loaded.
+ */
+async function measureBare(
+  url: string,
+  requests: readonly ScaleRequest[],
+  options: Options,
+  filePrefix: string,
+): Promise<LoadRun> {
+  let page: { text: string; items: number } | undefined;
+  for (const request of requests.slice(0, 20)) {
+    const response = await fetch(`${url}${request.path}`, { headers: request.headers });
+    const text = await response.text();
+    const items = (JSON.parse(text) as ListBody).items.length;
+    if (response.status === 200 && (page === undefined || items > page.items)) page = { text, items };
+  }
+  if (page === undefined || page.items === 0)
+    throw new Error(`no page with people to serve from ${filePrefix}`);
+  writeFileSync(`${filePrefix}-page.json`, page.text);
+  writeFileSync(`${filePrefix}-person.json`, JSON.stringify((JSON.parse(page.text) as ListBody).items[0]));
+  const bare = await startServer(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'bench', 'bare-server.ts'),
+      `${filePrefix}-person.json`,
+      `${filePrefix}-page.json`,
+    ],
+    ROOT,
+    /Bare server listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    30_000,
+  );
+  try {
+    const check = await fetch(`${bare.url}/v1/people`);
+    const body = await check.text();
+    if (check.status !== 200 || body !== page.text) {
+      throw new Error(`the bare route answers ${check.status} with another page than Rollcall's`);
+    }
+    const load = {
+      url: bare.url,
+      requests: [{ path: '/v1/people', headers: {} }],
+      connections: options.connections,
+    };
+    if (options.warmupS > 0) await runLoad({ ...load, durationS: options.warmupS });
+    return await runLoad({ ...load, durationS: options.durationS });
+  } finally {
+    await stop(bare.child);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -111,3 +111,11 @@ export type Person = Static<typeof PersonSchema>;
 
 /** `{$ref: 'Person'}` for route schemas, typed as a Person. */
 export const PersonRef = Type.Unsafe<Person>(Type.Ref('Person'));
+
+/** The body of List People: a page of people (and, for id= lists, the IDs not found). */
+export const PersonCollection = Type.Object({
+  items: Type.Array(PersonRef, { description: 'The people on this page.' }),
+  notFoundIds: Type.Optional(
+    Type.Array(Type.String(), { description: 'Requested IDs not found (id= lists).' }),
+  ),
+});

@@ -7,7 +7,7 @@ import type { PeopleService } from '../../domain/people-service.js';
 import type { PeopleWriter } from '../../domain/people-writer.js';
 import { ErrorBodyRef } from '../../schemas/error-body.js';
 import { PersonCreateBodySchema, PersonUpdateBodySchema } from '../../schemas/person-input.js';
-import { PersonRef } from '../../schemas/person.js';
+import { PersonCollection, PersonRef } from '../../schemas/person.js';
 import {
   CreateQuerySchema,
   ListQuerySchema,
@@ -28,13 +28,6 @@ const PersonOrId = Type.Union([
     { description: 'With minResponse=true: the ID only.' },
   ),
 ]);
-
-const PersonCollection = Type.Object({
-  items: Type.Array(PersonRef, { description: 'The people on this page.' }),
-  notFoundIds: Type.Optional(
-    Type.Array(Type.String(), { description: 'Requested IDs not found (id= lists).' }),
-  ),
-});
 
 export interface PeopleRouteDeps {
   reader: PeopleService;
