@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { toIso } from '../src/domain/clock.js';
 import { parseIsoTime } from '../src/domain/iso-time.js';
 
 // parseIsoTime computes the common forms itself (a directory import parses millions of them); what it
@@ -85,5 +86,27 @@ describe('parseIsoTime', () => {
     ]) {
       assert.equal(parseIsoTime(value), undefined, value);
     }
+  });
+});
+
+describe('toIso', () => {
+  test('writes what Date#toISOString writes, from year 0 to 9999 and beyond', () => {
+    const instants = [0, -1, 1, 86_399_999, 86_400_000, -86_400_000, 951_782_400_000, 4_107_542_399_999];
+    instants.push(-62_167_219_200_000, -62_167_219_200_001, 253_402_300_799_999, 253_402_300_800_000);
+    let state = 0x9e3779b9;
+    for (let i = 0; i < 100_000; i++) {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      // Spread over years 0 to 9999, with the low digits of the milliseconds varied too.
+      instants.push(
+        -62_167_219_200_000 + Math.floor(((state >>> 0) / 2 ** 32) * 315_569_520_000_000) + (i % 1000),
+      );
+    }
+    for (const ms of instants) assert.equal(toIso(ms), new Date(ms).toISOString(), String(ms));
+  });
+
+  test('round-trips through parseIsoTime', () => {
+    for (const ms of [0, 1_767_261_600_123, 951_782_400_000, -1]) assert.equal(parseIsoTime(toIso(ms)), ms);
   });
 });
