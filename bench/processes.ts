@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
-// Child processes of the benchmark: started here, waited for until they print the address they
-// listen on, and always stopped again, also when the run fails or is interrupted.
+// Child processes of the benchmarks: servers started here and waited for until they print the address
+// they listen on, commands run to their end; all watched (CPU time, memory) and always stopped again,
+// also when the run fails or is interrupted.
 
 const running = new Set<ChildProcess>();
 
@@ -13,6 +14,8 @@ export interface Server {
   child: ChildProcess;
   /** Standard output lines printed before the listening line. */
   output: readonly string[];
+  /** Seconds from spawning to the listening line. */
+  startS: number;
 }
 
 export interface StartOptions {
@@ -29,6 +32,7 @@ export interface StartOptions {
 
 /** Starts a server process and resolves once it prints its address; rejects (and kills it) otherwise. */
 export function startServer(options: StartOptions): Promise<Server> {
+  const started = performance.now();
   const child = spawn(options.command, options.args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
@@ -66,7 +70,13 @@ export function startServer(options: StartOptions): Promise<Server> {
       }
       settled = true;
       clearTimeout(timer);
-      resolve({ name: options.name, url: match[1], child, output });
+      resolve({
+        name: options.name,
+        url: match[1],
+        child,
+        output,
+        startS: (performance.now() - started) / 1000,
+      });
     });
   });
 }
@@ -113,4 +123,54 @@ export function cpuTimeMs(pid: number | undefined): { user: number; system: numb
   } catch {
     return undefined;
   }
+}
+
+/** Memory of a running process from /proc: the peak (VmHWM) and current (VmRSS) resident set, bytes. */
+export function memoryOf(pid: number | undefined): { peak: number; current: number } | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { peak: kb('VmHWM') * 1024, current: kb('VmRSS') * 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  wallS: number;
+  /** Highest VmHWM seen while it ran (sampled), in bytes. */
+  peakRssBytes: number;
+}
+
+/** Runs a command to its end, sampling its peak memory every 200 ms. */
+export function runToEnd(command: string, args: readonly string[], cwd: string): Promise<Finished> {
+  const started = performance.now();
+  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let stdout = '';
+  let stderr = '';
+  let peak = 0;
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const sampler = setInterval(() => {
+    // An exited process that is not reaped yet has no memory figures (NaN): keep the last.
+    const sampled = memoryOf(child.pid)?.peak ?? 0;
+    if (sampled > peak) peak = sampled;
+  }, 200);
+  return new Promise((resolve, reject) => {
+    child.once('error', (error) => {
+      clearInterval(sampler);
+      running.delete(child);
+      reject(error);
+    });
+    child.once('exit', (code) => {
+      clearInterval(sampler);
+      running.delete(child);
+      resolve({ code, stdout, stderr, wallS: (performance.now() - started) / 1000, peakRssBytes: peak });
+    });
+  });
 }

@@ -30,7 +30,7 @@ import type { PeopleStore } from '../src/store/people-store.js';
 import { build } from './build.js';
 import { interrupted, makeTempDir, runBench, UsageError } from './lifecycle.js';
 import { alignTable } from './report.js';
-import { killAllNow, memoryOf, runToEnd, startServer, stop, stopAll } from './scale-process.js';
+import { killAllNow, memoryOf, runToEnd, startServer, stopAll, stopServer } from './processes.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
@@ -170,15 +170,16 @@ async function main(): Promise<number> {
   const { plans, planNote } = await explain(db, schema !== undefined, directory);
   for (const plan of plans) log(`plan of ${plan.name}: ${plan.plan.join(' / ')}`);
 
-  const server = await startServer(
-    process.execPath,
-    [CLI, 'serve', '--port', '0', '--db', db, '--log-level', 'silent'],
-    ROOT,
-    /Rollcall listening on (http:\/\/127\.0\.0\.1:\d+)/,
-    120_000,
+  const server = await startServer({
+    name: 'rollcall serve',
+    command: process.execPath,
+    args: [CLI, 'serve', '--port', '0', '--db', db, '--log-level', 'silent'],
+    cwd: ROOT,
+    listening: /Rollcall listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    timeoutMs: 120_000,
     // PostgreSQL: no 503 either while queries wait for a connection of the pool.
-    schema === undefined ? SERVER_ENV : { ...SERVER_ENV, ROLLCALL_MAX_DB_WAITING: '0' },
-  );
+    env: schema === undefined ? SERVER_ENV : { ...SERVER_ENV, ROLLCALL_MAX_DB_WAITING: '0' },
+  });
   const pid = server.child.pid;
   const rssAtStart = memoryOf(pid)?.current ?? 0;
   log(`Server on ${server.url} after ${server.startS.toFixed(1)} s, RSS ${(rssAtStart / MB).toFixed(0)} MB`);
@@ -262,7 +263,7 @@ async function main(): Promise<number> {
   log(`${paging.pages} pages, ${paging.people} people in ${paging.seconds.toFixed(1)} s`);
 
   const memory = memoryOf(pid);
-  await stop(server.child);
+  await stopServer(server.child);
 
   const environment = {
     date: new Date().toISOString(),
@@ -438,19 +439,20 @@ async function measureBare(
     throw new Error(`no page with people to serve from ${filePrefix}`);
   writeFileSync(`${filePrefix}-page.json`, page.text);
   writeFileSync(`${filePrefix}-person.json`, JSON.stringify((JSON.parse(page.text) as ListBody).items[0]));
-  const bare = await startServer(
-    process.execPath,
-    [
+  const bare = await startServer({
+    name: 'bare server',
+    command: process.execPath,
+    args: [
       '--import',
       'tsx',
       join(ROOT, 'bench', 'bare-server.ts'),
       `${filePrefix}-person.json`,
       `${filePrefix}-page.json`,
     ],
-    ROOT,
-    /Bare server listening on (http:\/\/127\.0\.0\.1:\d+)/,
-    30_000,
-  );
+    cwd: ROOT,
+    listening: /Bare server listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    timeoutMs: 30_000,
+  });
   try {
     const check = await fetch(`${bare.url}/v1/people`);
     const body = await check.text();
@@ -465,7 +467,7 @@ async function measureBare(
     if (options.warmupS > 0) await runLoad({ ...load, durationS: options.warmupS });
     return await runLoad({ ...load, durationS: options.durationS });
   } finally {
-    await stop(bare.child);
+    await stopServer(bare.child);
   }
 }
 

@@ -7,6 +7,7 @@ import {
   iso,
   MESSAGES,
   NOW,
+  personMaker,
   ok,
   paddedHydra,
   send,
@@ -35,21 +36,7 @@ const ORG = { A: uuid(0xa, 1), P: uuid(0xa, 2), X: uuid(0xa, 3) };
 const CREATED = '2025-02-03T04:05:06.789Z';
 const MODIFIED = '2025-12-01T10:20:30.400Z';
 
-let n = 0;
-const person = (
-  orgId: string,
-  displayName: string,
-  email: string,
-  extra: Partial<PersonEntry> = {},
-): PersonEntry => ({
-  id: uuid(0x1, ++n),
-  orgId,
-  emails: [email],
-  displayName,
-  created: CREATED,
-  lastModified: MODIFIED,
-  ...extra,
-});
+const person = personMaker(0x1, { created: CREATED, lastModified: MODIFIED });
 
 const P = {
   aFull: person(ORG.A, 'Alice Admin', 'alice@acme.test', {

@@ -7,6 +7,7 @@ import {
   iso,
   MESSAGES,
   NOW,
+  personMaker,
   ok,
   peopleSnapshot,
   send,
@@ -35,21 +36,7 @@ const ORG = { A: uuid(0xd, 1), P: uuid(0xd, 2), X: uuid(0xd, 3) };
 const CREATED = '2024-07-08T09:10:11.120Z';
 const MODIFIED = '2025-10-11T12:13:14.150Z';
 
-let n = 0;
-const person = (
-  orgId: string,
-  displayName: string,
-  email: string,
-  extra: Partial<PersonEntry> = {},
-): PersonEntry => ({
-  id: uuid(0x4, ++n),
-  orgId,
-  emails: [email],
-  displayName,
-  created: CREATED,
-  lastModified: MODIFIED,
-  ...extra,
-});
+const person = personMaker(0x4, { created: CREATED, lastModified: MODIFIED });
 const withToken = (email: string, roles: string[] = [], extra: Partial<PersonEntry> = {}) => ({
   roles,
   tokens: [`tok-${email}`],

@@ -77,6 +77,27 @@ export function uuid(family: number, n: number): string {
   return `${family.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 }
 
+/**
+ * Makes directory people with the IDs uuid(family, 1), uuid(family, 2), … in the order made, one email,
+ * and the given dates.
+ */
+export function personMaker(family: number, dates: { created: string; lastModified: string }) {
+  let n = 0;
+  return (
+    orgId: string,
+    displayName: string,
+    email: string,
+    extra: Partial<PersonEntry> = {},
+  ): PersonEntry => ({
+    id: uuid(family, ++n),
+    orgId,
+    emails: [email],
+    displayName,
+    ...dates,
+    ...extra,
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------
 // HTTP
 
