@@ -5,6 +5,7 @@ import { controlOptionsFor } from '../control/control-options.js';
 import { ControllableClock } from '../domain/clock.js';
 import { openStore } from '../store/open-store.js';
 import { Redis } from 'ioredis';
+import { tuneHeapForServing } from './heap-tuning.js';
 import { isDemo, loadDemo, mintDemoTokens, seedFromFile } from './load-directory.js';
 
 export interface ServeOptions {
@@ -15,6 +16,7 @@ export interface ServeOptions {
 }
 
 export async function serve({ config, demo, print }: ServeOptions): Promise<void> {
+  tuneHeapForServing();
   const clock = new ControllableClock();
   const store = openStore(config.db, { poolSize: config.dbPoolSize, migrate: config.migrate });
   try {
