@@ -120,7 +120,8 @@ describe('under load (event-loop lag over --max-event-loop-delay-ms)', () => {
     };
     try {
       let shed = 0;
-      for (let round = 0; round < 10 && shed < 2; round++) {
+      // Up to 20 rounds: with other work on the machine a round can miss the lag (seen once, 1 of 2 in 10).
+      for (let round = 0; round < 20 && shed < 2; round++) {
         setTimeout(busy, 0);
         await new Promise((resolve) => setTimeout(resolve, 600));
         busy();
