@@ -221,7 +221,12 @@ async function main(): Promise<number> {
       ...(spec.targetP99Ms !== undefined && { targetP99Ms: spec.targetP99Ms }),
     });
     if (spec.fixedRate && options.rate > 0 && !interrupted()) {
-      log(`${spec.name}: ${options.durationS} s at a fixed ${options.rate} req/s…`);
+      log(
+        `${spec.name}: ${options.warmupS} s warm-up, ${options.durationS} s at a fixed ${options.rate} req/s…`,
+      );
+      // The warm-up at the fixed rate lets the server finish what the closed loop left queued, and the
+      // garbage collector catch up, before the latency without queueing is measured.
+      if (options.warmupS > 0) await runLoad({ ...load, durationS: options.warmupS, rate: options.rate });
       cases.push({
         key: `${spec.key}@${options.rate}`,
         name: `  same, at a fixed ${options.rate} req/s`,
