@@ -22,7 +22,7 @@ import { generateDirectory } from './generate-directory.js';
 import { displayNameRequests, preflightList } from './list-requests.js';
 import { runLoad, stopLoad, type BenchRequest, type LoadResult } from './load.js';
 import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.js';
-import { killAllNow, startServer, stopAll, stopServer, type Server } from './processes.js';
+import { startServer, stopAll, stopServer, type Server } from './processes.js';
 import { interrupted, makeTempDir, runBench, UsageError } from './lifecycle.js';
 import { Rng } from './random.js';
 import { alignTable } from './report.js';
@@ -330,8 +330,6 @@ await runBench({
   main,
   stop: async () => {
     stopLoad();
-    await stopAll();
     await dropAllSchemas();
   },
-  killNow: killAllNow,
 });

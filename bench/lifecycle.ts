@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { killAllNow, stopAll } from './processes.js';
 
 // How a benchmark script starts and ends: run main(), map its outcome to an exit code, and stop
-// whatever it started (servers, load, its temporary directory, PostgreSQL schemas) on every way out:
-// the end, an error, Ctrl-C or SIGTERM.
+// whatever it started (the child processes of bench/processes.ts, its temporary directory, and through
+// the script's own stop() its load and PostgreSQL schemas) on every way out: the end, an error, Ctrl-C
+// or SIGTERM.
 
 /** A bad command line: the message and the usage, exit code 2. */
 export class UsageError extends Error {}
@@ -33,10 +35,15 @@ export interface BenchScript {
   usage: string;
   /** The benchmark; resolves to the exit code. */
   main: () => Promise<number>;
-  /** Stops the load and the servers and drops what the run made in databases. */
+  /** Stops the load and drops what the run made in databases (the servers are stopped by then). */
   stop: () => Promise<void>;
-  /** Kills the servers at once: the last word when the process exits anyway. */
-  killNow: () => void;
+}
+
+/** Servers first: a schema is dropped once no server uses it. */
+async function stopEverything(script: BenchScript): Promise<void> {
+  await stopAll();
+  await script.stop();
+  removeTempDir();
 }
 
 export async function runBench(script: BenchScript): Promise<void> {
@@ -44,14 +51,13 @@ export async function runBench(script: BenchScript): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`${signal}: stopping…\n`);
-    await script.stop();
-    removeTempDir();
+    await stopEverything(script);
     process.exit(130);
   };
   process.once('SIGINT', (signal) => void onSignal(signal));
   process.once('SIGTERM', (signal) => void onSignal(signal));
   process.on('exit', () => {
-    script.killNow();
+    killAllNow();
     removeTempDir();
   });
 
@@ -68,7 +74,6 @@ export async function runBench(script: BenchScript): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
-    await script.stop();
-    removeTempDir();
+    await stopEverything(script);
   }
 }

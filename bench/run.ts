@@ -34,7 +34,7 @@ import {
   type ListCaseKey,
 } from './list-requests.js';
 import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.js';
-import { cpuTimeMs, killAllNow, startServer, stopAll, stopServer, type Server } from './processes.js';
+import { cpuTimeMs, startServer, stopAll, stopServer, type Server } from './processes.js';
 import { interrupted, makeTempDir, runBench, UsageError } from './lifecycle.js';
 import { Rng } from './random.js';
 import {
@@ -591,8 +591,6 @@ await runBench({
   main,
   stop: async () => {
     stopLoad();
-    await stopAll();
     await dropAllSchemas();
   },
-  killNow: killAllNow,
 });

@@ -30,7 +30,7 @@ import type { PeopleStore } from '../src/store/people-store.js';
 import { build } from './build.js';
 import { interrupted, makeTempDir, runBench, UsageError } from './lifecycle.js';
 import { alignTable } from './report.js';
-import { killAllNow, memoryOf, runToEnd, startServer, stopAll, stopServer } from './processes.js';
+import { memoryOf, runToEnd, startServer, stopServer } from './processes.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
@@ -683,8 +683,6 @@ await runBench({
   main,
   stop: async () => {
     stopLoad();
-    await stopAll();
     if (!keepTmp) await dropAllSchemas();
   },
-  killNow: killAllNow,
 });
