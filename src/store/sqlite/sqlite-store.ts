@@ -74,8 +74,18 @@ class SqliteStore implements PeopleStore {
   private readonly statements;
   private readonly listStatements = new Map<string, Database.Statement<unknown[], string>>();
   private readonly cache: PersonCache;
+  // Read transactions, made once: better-sqlite3 builds several wrappers for each transaction function.
+  private readonly readPeople: (ids: readonly string[]) => PersonRecord[];
+  private readonly readListed: (
+    statement: Database.Statement<unknown[], string>,
+    params: unknown[],
+  ) => PersonRecord[];
 
   constructor(private readonly db: Database.Database) {
+    this.readPeople = db.transaction((ids: readonly string[]) => this.peopleOf(ids));
+    this.readListed = db.transaction((statement: Database.Statement<unknown[], string>, params: unknown[]) =>
+      this.peopleOf(statement.all(...params)),
+    );
     const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.cache = new PersonCache(
       () => dataVersion.get() as number,
@@ -142,14 +152,13 @@ class SqliteStore implements PeopleStore {
   // would push out the people read one by one, and every person it put in would become garbage of the
   // old generation, which the server's resident memory would keep.
   async getPeople(ids: readonly string[]): Promise<PersonRecord[]> {
-    return this.db.transaction(() => this.peopleOf(ids))();
+    return this.readPeople(ids);
   }
 
   async listPeople(query: PeopleQuery): Promise<PersonRecord[]> {
     if (query.orgIds.length === 0) return [];
     const { sql, params } = buildListSql(query, SQLITE_DIALECT, 'people.id');
-    const statement = this.prepareCached(sql);
-    return this.db.transaction(() => this.peopleOf(statement.all(...params)))();
+    return this.readListed(this.prepareCached(sql), params);
   }
 
   private peopleOf(ids: readonly string[]): PersonRecord[] {
