@@ -4,56 +4,56 @@ import type { PeopleStore } from './people-store.js';
 export type StoreQueryObserver = (method: string, seconds: number, outcome: 'ok' | 'error') => void;
 
 /** Not queries: called on every request and synchronous, long-lived, or the end of the store. */
-const UNTIMED: ReadonlySet<PropertyKey> = new Set(['waitingQueries', 'subscribeToChanges', 'close']);
+const UNTIMED: ReadonlySet<string> = new Set(['waitingQueries', 'subscribeToChanges', 'close']);
 
 type Method = (...args: unknown[]) => unknown;
 
 /**
  * The same store, with every query method timed. Transparent: a method the store lacks (the optional
  * ones) stays absent, so `store.method?.()` and `'method' in store` answer as they would without it,
- * and a method added to the interface later is timed without a change here.
+ * and a method added to the interface later is timed without a change here. The wrapper is built once
+ * (no Proxy: a trap on every property read costs on every request).
  */
 export function timedStore(store: PeopleStore, observe: StoreQueryObserver): PeopleStore {
-  const methods = new Map<PropertyKey, Method>();
-  return new Proxy(store, {
-    get(target, key) {
-      const value: unknown = Reflect.get(target, key);
-      if (typeof value !== 'function') return value;
-      let method = methods.get(key);
-      if (method === undefined) {
-        const inner = (value as Method).bind(target);
-        method = UNTIMED.has(key) ? inner : timed(String(key), inner, observe);
-        methods.set(key, method);
-      }
-      return method;
-    },
-  });
+  const timed: Record<string, unknown> = {};
+  for (const name of propertyNames(store)) {
+    const value: unknown = Reflect.get(store, name);
+    if (typeof value !== 'function') {
+      // Read through, never copied: a value the store changes later shows here too.
+      Object.defineProperty(timed, name, { get: (): unknown => Reflect.get(store, name), enumerable: true });
+      continue;
+    }
+    const inner = (value as Method).bind(store);
+    timed[name] = UNTIMED.has(name) ? inner : timedMethod(name, inner, observe);
+  }
+  return timed as unknown as PeopleStore;
 }
 
-function timed(name: string, inner: Method, observe: StoreQueryObserver): Method {
-  return (...args) => {
+/** Own and inherited property names of a store object, up to (not including) Object.prototype. */
+function propertyNames(store: object): Set<string> {
+  const names = new Set<string>();
+  for (
+    let o: object | null = store;
+    o !== null && o !== Object.prototype;
+    o = Object.getPrototypeOf(o) as object | null
+  ) {
+    for (const name of Object.getOwnPropertyNames(o)) if (name !== 'constructor') names.add(name);
+  }
+  return names;
+}
+
+function timedMethod(name: string, inner: Method, observe: StoreQueryObserver): Method {
+  const settle = (start: number, outcome: 'ok' | 'error') =>
+    observe(name, (performance.now() - start) / 1000, outcome);
+  return async (...args) => {
     const start = performance.now();
-    const settle = (outcome: 'ok' | 'error') => observe(name, (performance.now() - start) / 1000, outcome);
-    let result: unknown;
     try {
-      result = inner(...args);
+      const value = await inner(...args);
+      settle(start, 'ok');
+      return value;
     } catch (error) {
-      settle('error');
+      settle(start, 'error');
       throw error;
     }
-    if (!(result instanceof Promise)) {
-      settle('ok');
-      return result;
-    }
-    return result.then(
-      (value: unknown) => {
-        settle('ok');
-        return value;
-      },
-      (error: unknown) => {
-        settle('error');
-        throw error;
-      },
-    );
   };
 }
