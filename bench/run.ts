@@ -9,8 +9,11 @@
 // PostgreSQL (a fresh schema of that database, dropped at the end), and a side-by-side table compares
 // the two.
 //
+// A second reference, "plain", is the same bare app reading each person from Rollcall's SQLite file: one
+// SELECT per request, Rollcall's row mapping and view, no auth or hooks (the issue's "plain SQLite lookup").
+//
 //   npm run bench -- [--duration 8] [--warmup 2] [--connections 10] [--people 10000] [--tokens 300]
-//                    [--cases details,callingData,me,displayName,email,ids] [--db postgres://…]
+//                    [--cases plain,details,callingData,me,displayName,email,ids] [--db postgres://…]
 //                    [--profile] [--rebuild]
 //
 // Besides req/s and latency, it reports the server's CPU time per request (from /proc, Linux only), which
@@ -52,7 +55,7 @@ const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const TARGET = { case: 'details', minRatio: 0.6 };
 const REQUESTS_PER_CASE = 10_000;
-const CASE_KEYS = ['details', 'callingData', 'me', 'displayName', 'email', 'ids'] as const;
+const CASE_KEYS = ['plain', 'details', 'callingData', 'me', 'displayName', 'email', 'ids'] as const;
 const LIST_KEYS: readonly string[] = ['displayName', 'email', 'ids'] satisfies ListCaseKey[];
 
 interface Options {
@@ -71,7 +74,7 @@ interface Options {
 interface CaseSpec {
   key: string;
   name: string;
-  server: 'bare' | 'rollcall';
+  server: 'bare' | 'plain' | 'rollcall';
   requests: BenchRequest[];
 }
 
@@ -81,7 +84,8 @@ const USAGE = `usage: npm run bench -- [options]
   --connections <n>   concurrent connections (default 10)
   --people <n>        people in the generated directory (default 10000)
   --tokens <n>        people with a token, about one in five an admin (default 300)
-  --cases <list>      which Rollcall cases to measure, of details,callingData,me,displayName,email,ids
+  --cases <list>      which cases to measure besides the bare route, of
+                      plain,details,callingData,me,displayName,email,ids
                       (default all; the bare route is always measured)
   --db <url>          a postgres:// URL: run every Rollcall case on SQLite and then on PostgreSQL (in a
                       fresh schema, dropped at the end), and compare
@@ -177,6 +181,12 @@ async function main(): Promise<number> {
   const details = detailsRequests(rng, directory, REQUESTS_PER_CASE);
   const cases: CaseSpec[] = [
     { key: 'bare', name: 'bare Fastify route (fixed person)', server: 'bare', requests: details },
+    {
+      key: 'plain',
+      name: 'plain SQLite lookup route (no auth, no hooks)',
+      server: 'plain',
+      requests: details,
+    },
     { key: 'details', name: 'GET /v1/people/{id}', server: 'rollcall', requests: details },
     {
       key: 'callingData',
@@ -228,6 +238,12 @@ async function main(): Promise<number> {
       const bareResult = await measure(options, cases[0] as CaseSpec, bare, 0);
       bareRps = bareResult.measured.requestsPerSecond;
       results.push(bareResult);
+    }
+    const plainSpec = selected.find((c) => c.server === 'plain');
+    if (store === 'sqlite' && plainSpec && !interrupted()) {
+      const plain = await startPlain(await db(), details, profileArgs('plain'));
+      results.push(await measure(options, plainSpec, plain, bareRps));
+      await stopServer(plain.child);
     }
     for (const spec of selected.filter((c) => c.server === 'rollcall')) {
       if (interrupted()) break;
@@ -290,6 +306,17 @@ async function main(): Promise<number> {
       );
     }
   }
+  const plain = results.find((r) => r.key === 'plain');
+  if (plain) {
+    const cpuRatio = cpuRatioOf(plain, results[0]);
+    console.log(
+      `Reference: the plain SQLite lookup route's ratio ${plain.ratioToBare.toFixed(2)}` +
+        (cpuRatio === undefined ? '' : `, CPU ratio ${cpuRatio.toFixed(2)}`) +
+        (target
+          ? `; Get Person Details ÷ plain: ${(target.ratioToBare / plain.ratioToBare).toFixed(2)}`
+          : ''),
+    );
+  }
   for (const r of results.filter((c) => c.loadGeneratorCpuPercent >= 90)) {
     console.log(
       `Note: the load generator used ${r.loadGeneratorCpuPercent.toFixed(0)}% of a core during "${r.name}": ` +
@@ -343,7 +370,7 @@ async function main(): Promise<number> {
   );
   console.log(`Figures written to ${relative(process.cwd(), jsonFile) || jsonFile}`);
   if (options.profile) {
-    for (const name of ['rollcall', 'rollcall-postgres', 'bare']) {
+    for (const name of ['rollcall', 'rollcall-postgres', 'bare', 'plain']) {
       const dir = join(profileDir, name);
       if (!existsSync(dir)) continue;
       const main = readdirSync(dir)
@@ -418,6 +445,41 @@ async function startBare(
   }
   log(`Bare server on ${bare.url}, answering a ${Buffer.byteLength(person)}-byte person`);
   return bare;
+}
+
+/**
+ * The bare app reading each person from Rollcall's database (`--sqlite`), opened read-only beside the
+ * running server; checked once against the first request's person.
+ */
+async function startPlain(
+  databaseFile: string,
+  details: readonly BenchRequest[],
+  profileArgs: readonly string[],
+): Promise<Server> {
+  const plain = await startServer({
+    name: 'plain SQLite lookup server',
+    command: process.execPath,
+    args: [
+      ...profileArgs,
+      '--import',
+      'tsx',
+      join(ROOT, 'bench', 'bare-server.ts'),
+      '--sqlite',
+      databaseFile,
+    ],
+    cwd: ROOT,
+    listening: /Bare server listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    timeoutMs: 30_000,
+  });
+  const path = details[0]?.path ?? '/';
+  const response = await fetch(`${plain.url}${path}`);
+  const body = await response.text();
+  const id = response.status === 200 ? (JSON.parse(body) as { id?: string }).id : undefined;
+  if (id === undefined || id !== path.split('/')[3]) {
+    throw new Error(`the plain SQLite lookup route answers ${response.status} with ${body} for ${path}`);
+  }
+  log(`Plain SQLite lookup server on ${plain.url}, reading ${databaseFile}`);
+  return plain;
 }
 
 /** Warm-up, then the measured run of one case, with the server's CPU time per request. */
