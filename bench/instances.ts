@@ -20,7 +20,7 @@ import { build, staleBuild } from './build.js';
 import { detailsRequests } from './details-requests.js';
 import { generateDirectory } from './generate-directory.js';
 import { displayNameRequests, preflightList } from './list-requests.js';
-import { runLoad, stopLoad, type BenchRequest, type LoadResult } from './load.js';
+import { failedRequests, runLoad, stopLoad, type BenchRequest, type LoadResult } from './load.js';
 import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.js';
 import { startServer, stopAll, stopServer, type Server } from './processes.js';
 import { interrupted, makeTempDir, runBench, UsageError } from './lifecycle.js';
@@ -202,7 +202,7 @@ async function main(): Promise<number> {
   await stopAll();
   await schema.drop();
 
-  const failed = (m: LoadResult | undefined) => (m === undefined ? 0 : m.non2xx + m.errors + m.timeouts);
+  const failed = (m: LoadResult | undefined) => (m === undefined ? 0 : failedRequests(m));
   const failures = results.reduce((sum, r) => sum + failed(r.warmup) + failed(r.measured), 0);
   const rows = cases.map((spec) => {
     const one = results.find((r) => r.key === spec.key && r.instances === 1)?.measured;

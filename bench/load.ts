@@ -3,6 +3,8 @@ import autocannon from 'autocannon';
 // One autocannon run against one case. The prepared list of requests is dealt out to the connections,
 // each of which cycles through its share (prebuilt once, so the load generator spends no time per
 // request on building them): concurrent requests ask for different people with different tokens.
+// Without `rate` the connections send as fast as answers come (a closed loop: throughput, and latency
+// that includes waiting behind the other connections); with it, autocannon holds that overall rate.
 
 export interface BenchRequest {
   path: string;
@@ -14,10 +16,12 @@ export interface LoadOptions {
   requests: readonly BenchRequest[];
   connections: number;
   durationS: number;
+  /** Requests per second for all connections together (default: as fast as answers come). */
+  rate?: number;
 }
 
 export interface LoadResult {
-  /** autocannon's mean of the per-second request counts. */
+  /** Completed requests ÷ the run's duration. */
   requestsPerSecond: number;
   completed: number;
   /** Latencies measured here per response (autocannon's histogram keeps whole milliseconds only). */
@@ -50,6 +54,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         connections,
         duration: options.durationS,
         timeout: 10,
+        ...(options.rate !== undefined && options.rate > 0 && { overallRate: options.rate }),
         // autocannon deep-copies the options for each connection and builds every request up front:
         // hand each connection only its own share of the list.
         requests: share(requests, 0, connections),
@@ -87,7 +92,7 @@ function summarize(result: autocannon.Result, latencies: number[]): LoadResult {
   }
   const completed = result.requests.total;
   return {
-    requestsPerSecond: result.requests.average,
+    requestsPerSecond: result.duration > 0 ? completed / result.duration : 0,
     completed,
     latencyMs: {
       p50: percentile(sorted, 0.5),
@@ -105,8 +110,13 @@ function summarize(result: autocannon.Result, latencies: number[]): LoadResult {
   };
 }
 
+/** Requests that did not get a 2xx answer: non-2xx statuses, connection errors and timeouts. */
+export function failedRequests(result: LoadResult): number {
+  return result.non2xx + result.errors + result.timeouts;
+}
+
 /** Nearest-rank percentile of sorted values. */
-function percentile(sorted: Float64Array, q: number): number {
+export function percentile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return 0;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[rank] ?? 0;

@@ -1,4 +1,4 @@
-import type { LoadResult } from './load.js';
+import { failedRequests, type LoadResult } from './load.js';
 
 // The printed table and the JSON written to bench/results/latest.json.
 
@@ -38,7 +38,7 @@ const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /** Non-2xx responses, connection errors and timeouts, in the warm-up or the measured run. */
 export function failuresOf(c: CaseResult): number {
-  return [c.warmup, c.measured].reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0);
+  return failedRequests(c.warmup) + failedRequests(c.measured);
 }
 
 export function formatTable(cases: readonly CaseResult[]): string {
@@ -74,7 +74,7 @@ export function formatFailures(cases: readonly CaseResult[]): string[] {
       ['warm-up', c.warmup],
       ['measured', c.measured],
     ] as const) {
-      if (r.non2xx + r.errors + r.timeouts === 0) continue;
+      if (failedRequests(r) === 0) continue;
       const codes = Object.entries(r.statusCodes)
         .map(([code, count]) => `${code}×${count}`)
         .join(', ');

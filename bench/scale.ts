@@ -22,7 +22,7 @@ import { Rng, type GeneratedTokenHolder } from '../src/directory/generate-direct
 import { encodeHydraId } from '../src/domain/ids.js';
 import { scaleDirectory, type SampledPerson, type ScaleDirectory } from './scale-directory.js';
 import { prefixOf } from './prefixes.js';
-import { percentile, runLoad, stopLoad, type LoadRun, type ScaleRequest } from './scale-load.js';
+import { failedRequests, percentile, runLoad, stopLoad, type BenchRequest, type LoadResult } from './load.js';
 import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.js';
 import { explainPgListQueries, schemaBytes, SEQ_SCAN_MIN_ROWS } from './scale-plans-pg.js';
 import { explainListQueries, type QueryPlan } from './scale-plans.js';
@@ -122,7 +122,7 @@ interface CaseResult {
   mode: 'closed loop' | 'fixed rate';
   connections: number;
   rate?: number;
-  run: LoadRun;
+  run: LoadResult;
   /** p99 target of the case, when it has one. */
   targetP99Ms?: number;
 }
@@ -279,7 +279,7 @@ async function main(): Promise<number> {
   };
   const importS = imported.wallS;
   const peakRssMB = (memory?.peak ?? 0) / MB;
-  const failures = cases.reduce((sum, c) => sum + c.run.errors, 0);
+  const failures = cases.reduce((sum, c) => sum + failedRequests(c.run), 0);
   const fullScans = plans.filter((p) => p.fullScans.length > 0);
   const checks = [
     {
@@ -367,9 +367,9 @@ async function main(): Promise<number> {
   }
   if (paging.people !== paging.expected)
     console.log(`ERROR paging returned ${paging.people} people, not ${paging.expected}`);
-  for (const c of cases.filter((c) => c.run.errors > 0)) {
+  for (const c of cases.filter((c) => failedRequests(c.run) > 0)) {
     console.log(
-      `ERROR ${c.name.trim()}: ${c.run.errors} failed requests; status codes ${JSON.stringify(c.run.statusCodes)}`,
+      `ERROR ${c.name.trim()}: ${failedRequests(c.run)} failed requests; status codes ${JSON.stringify(c.run.statusCodes)}`,
     );
   }
 
@@ -429,10 +429,10 @@ async function main(): Promise<number> {
  */
 async function measureBare(
   url: string,
-  requests: readonly ScaleRequest[],
+  requests: readonly BenchRequest[],
   options: Options,
   filePrefix: string,
-): Promise<LoadRun> {
+): Promise<LoadResult> {
   let page: { text: string; items: number } | undefined;
   for (const request of requests.slice(0, 20)) {
     const response = await fetch(`${url}${request.path}`, { headers: request.headers });
@@ -504,7 +504,7 @@ function pickPerson(
   return rng.pick(inOrgs.length > 0 ? inOrgs : directory.sample);
 }
 
-function prefixRequests(rng: Rng, directory: ScaleDirectory): ScaleRequest[] {
+function prefixRequests(rng: Rng, directory: ScaleDirectory): BenchRequest[] {
   const admins = directory.holders.filter((h) => h.role !== undefined);
   const byOrg = sampleByOrg(directory);
   const allOrgs = directory.orgs.map((o) => o.id);
@@ -516,7 +516,7 @@ function prefixRequests(rng: Rng, directory: ScaleDirectory): ScaleRequest[] {
   });
 }
 
-function emailRequests(rng: Rng, directory: ScaleDirectory): ScaleRequest[] {
+function emailRequests(rng: Rng, directory: ScaleDirectory): BenchRequest[] {
   const byOrg = sampleByOrg(directory);
   const allOrgs = directory.orgs.map((o) => o.id);
   return Array.from({ length: REQUESTS_PER_CASE }, (_, i) => {
@@ -530,7 +530,7 @@ function emailRequests(rng: Rng, directory: ScaleDirectory): ScaleRequest[] {
   });
 }
 
-function idRequests(rng: Rng, directory: ScaleDirectory): ScaleRequest[] {
+function idRequests(rng: Rng, directory: ScaleDirectory): BenchRequest[] {
   return Array.from({ length: REQUESTS_PER_CASE / 5 }, () => {
     const ids = new Set<string>();
     while (ids.size < 85) ids.add(rng.pick(directory.sample).id);
@@ -547,9 +547,9 @@ interface ListBody {
 /** The first requests of every case, once each, checked: status and the people they return. */
 async function preflight(
   url: string,
-  requests: Record<'displayName' | 'email' | 'ids', ScaleRequest[]>,
+  requests: Record<'displayName' | 'email' | 'ids', BenchRequest[]>,
 ): Promise<void> {
-  const get = async (request: ScaleRequest): Promise<ListBody> => {
+  const get = async (request: BenchRequest): Promise<ListBody> => {
     const response = await fetch(`${url}${request.path}`, { headers: request.headers });
     const text = await response.text();
     if (response.status !== 200)
@@ -669,7 +669,7 @@ function formatCases(cases: readonly CaseResult[]): string {
     c.run.latencyMs.p99.toFixed(2),
     c.run.latencyMs.max.toFixed(1),
     (c.run.bytesPerResponse / 1024).toFixed(1),
-    String(c.run.errors),
+    String(failedRequests(c.run)),
     c.targetP99Ms === undefined
       ? ''
       : `< ${c.targetP99Ms} ms ${c.run.latencyMs.p99 < c.targetP99Ms ? 'PASS' : 'FAIL'}`,
