@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 // Child processes of the benchmarks: servers started here and waited for until they print the address
 // they listen on, commands run to their end; all watched (CPU time, memory) and always stopped again,
@@ -28,6 +30,27 @@ export interface StartOptions {
   timeoutMs: number;
   /** Environment of the process (default: this one's). */
   env?: NodeJS.ProcessEnv;
+}
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * bench/bare-server.ts with `args` (its usage says which), run through tsx; `nodeArgs` go to node first
+ * (--cpu-prof). Resolves once it listens.
+ */
+export function startBareServer(
+  name: string,
+  args: readonly string[],
+  nodeArgs: readonly string[] = [],
+): Promise<Server> {
+  return startServer({
+    name,
+    command: process.execPath,
+    args: [...nodeArgs, '--import', 'tsx', join(BENCH_DIR, 'bare-server.ts'), ...args],
+    cwd: dirname(BENCH_DIR),
+    listening: /Bare server listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    timeoutMs: 30_000,
+  });
 }
 
 /** Starts a server process and resolves once it prints its address; rejects (and kills it) otherwise. */

@@ -37,7 +37,7 @@ import {
   type ListCaseKey,
 } from './list-requests.js';
 import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.js';
-import { cpuTimeMs, startServer, stopAll, stopServer, type Server } from './processes.js';
+import { cpuTimeMs, startBareServer, startServer, stopAll, stopServer, type Server } from './processes.js';
 import { interrupted, makeTempDir, runBench, UsageError } from './lifecycle.js';
 import { Rng } from './random.js';
 import {
@@ -428,14 +428,7 @@ async function startBare(
   profileArgs: readonly string[],
 ): Promise<Server> {
   writeFileSync(personFile, person);
-  const bare = await startServer({
-    name: 'bare server',
-    command: process.execPath,
-    args: [...profileArgs, '--import', 'tsx', join(ROOT, 'bench', 'bare-server.ts'), personFile],
-    cwd: ROOT,
-    listening: /Bare server listening on (http:\/\/127\.0\.0\.1:\d+)/,
-    timeoutMs: 30_000,
-  });
+  const bare = await startBareServer('bare server', [personFile], profileArgs);
   const bareResponse = await fetch(`${bare.url}${details[0]?.path ?? '/'}`);
   const bareBody = await bareResponse.text();
   if (bareResponse.status !== 200 || bareBody !== person) {
@@ -456,21 +449,7 @@ async function startPlain(
   details: readonly BenchRequest[],
   profileArgs: readonly string[],
 ): Promise<Server> {
-  const plain = await startServer({
-    name: 'plain SQLite lookup server',
-    command: process.execPath,
-    args: [
-      ...profileArgs,
-      '--import',
-      'tsx',
-      join(ROOT, 'bench', 'bare-server.ts'),
-      '--sqlite',
-      databaseFile,
-    ],
-    cwd: ROOT,
-    listening: /Bare server listening on (http:\/\/127\.0\.0\.1:\d+)/,
-    timeoutMs: 30_000,
-  });
+  const plain = await startBareServer('plain SQLite lookup server', ['--sqlite', databaseFile], profileArgs);
   const path = details[0]?.path ?? '/';
   const response = await fetch(`${plain.url}${path}`);
   const body = await response.text();

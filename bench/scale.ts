@@ -30,7 +30,7 @@ import type { PeopleStore } from '../src/store/people-store.js';
 import { build } from './build.js';
 import { interrupted, makeTempDir, runBench, UsageError } from './lifecycle.js';
 import { alignTable } from './report.js';
-import { memoryOf, runToEnd, startServer, stopServer } from './processes.js';
+import { memoryOf, runToEnd, startBareServer, startServer, stopServer } from './processes.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
@@ -450,20 +450,7 @@ async function measureBare(
     throw new Error(`no page with people to serve from ${filePrefix}`);
   writeFileSync(`${filePrefix}-page.json`, page.text);
   writeFileSync(`${filePrefix}-person.json`, JSON.stringify((JSON.parse(page.text) as ListBody).items[0]));
-  const bare = await startServer({
-    name: 'bare server',
-    command: process.execPath,
-    args: [
-      '--import',
-      'tsx',
-      join(ROOT, 'bench', 'bare-server.ts'),
-      `${filePrefix}-person.json`,
-      `${filePrefix}-page.json`,
-    ],
-    cwd: ROOT,
-    listening: /Bare server listening on (http:\/\/127\.0\.0\.1:\d+)/,
-    timeoutMs: 30_000,
-  });
+  const bare = await startBareServer('bare server', [`${filePrefix}-person.json`, `${filePrefix}-page.json`]);
   try {
     const check = await fetch(`${bare.url}/v1/people`);
     const body = await check.text();
