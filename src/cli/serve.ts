@@ -18,7 +18,11 @@ export interface ServeOptions {
 export async function serve({ config, demo, print }: ServeOptions): Promise<void> {
   tuneHeapForServing();
   const clock = new ControllableClock();
-  const store = openStore(config.db, { poolSize: config.dbPoolSize, migrate: config.migrate });
+  const store = openStore(config.db, {
+    poolSize: config.dbPoolSize,
+    migrate: config.migrate,
+    backgroundCheckpoints: true,
+  });
   try {
     if (config.seed !== undefined) {
       print(`Loaded ${await seedFromFile(store, config.seed, clock)} people from ${config.seed}`);

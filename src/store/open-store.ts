@@ -7,6 +7,8 @@ export interface StoreOptions {
   poolSize?: number;
   /** Create or upgrade the schema on open (PostgreSQL; SQLite always does). */
   migrate?: boolean;
+  /** SQLite: checkpoint the WAL in a worker thread (for `rollcall serve`). */
+  backgroundCheckpoints?: boolean;
 }
 
 export function isPostgresUrl(db: string): boolean {
@@ -18,5 +20,5 @@ export function openStore(db: string, options: StoreOptions = {}): PeopleStore {
   if (isPostgresUrl(db)) {
     return openPgStore(db, { poolSize: options.poolSize ?? 10, migrate: options.migrate ?? true });
   }
-  return openSqliteStore(db);
+  return openSqliteStore(db, { backgroundCheckpoints: options.backgroundCheckpoints ?? false });
 }

@@ -14,6 +14,7 @@ import { buildListSql, type ListDialect } from '../list-sql.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { PersonCache } from './person-cache.js';
 import { importIntoSqlite } from './sqlite-import.js';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 interface TokenRow {
   person_id: string;
@@ -30,20 +31,34 @@ const CACHE_KIB = 32 * 1024;
 const PERSON_CACHE_ENTRIES = 10_000;
 /** How soon a change by another process on the same file shows (see PersonCache). */
 const FOREIGN_WRITES_VISIBLE_MS = 100;
+/** How often the background checkpointer copies the WAL into the database file. */
+const CHECKPOINT_INTERVAL_MS = 1000;
+
+export interface SqliteStoreOptions {
+  /**
+   * Checkpoint the WAL from a worker thread instead of in the commit that fills it (for a server: see
+   * wal-checkpointer.ts). Short-lived commands leave it off: closing the database checkpoints anyway.
+   */
+  backgroundCheckpoints?: boolean;
+}
 
 /**
  * The embedded store. WAL lets readers run beside the writer; synchronous=FULL makes every
  * committed write durable before the client is answered (see docs/adr/0002-sqlite-durability.md).
  */
-export function openSqliteStore(filename: string): PeopleStore {
+export function openSqliteStore(filename: string, options: SqliteStoreOptions = {}): PeopleStore {
   const db = new Database(filename);
-  db.pragma('journal_mode = WAL');
+  const journalMode = db.pragma('journal_mode = WAL', { simple: true });
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma(`cache_size = -${CACHE_KIB}`);
   migrate(db);
-  return new SqliteStore(db);
+  const checkpointer =
+    options.backgroundCheckpoints && journalMode === 'wal'
+      ? startWalCheckpointer(db, CHECKPOINT_INTERVAL_MS)
+      : undefined;
+  return new SqliteStore(db, checkpointer);
 }
 
 function migrate(db: Database.Database): void {
@@ -81,7 +96,10 @@ class SqliteStore implements PeopleStore {
     params: unknown[],
   ) => PersonRecord[];
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly checkpointer: WalCheckpointer | undefined,
+  ) {
     this.readPeople = db.transaction((ids: readonly string[]) => this.peopleOf(ids));
     this.readListed = db.transaction((statement: Database.Statement<unknown[], string>, params: unknown[]) =>
       this.peopleOf(statement.all(...params)),
@@ -333,6 +351,7 @@ class SqliteStore implements PeopleStore {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     this.db.close();
   }
 
