@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { exportDatabase } from '../src/cli/export.js';
 import { generateDirectoryFile } from '../src/cli/generate.js';
 import { importDirectoryFile } from '../src/cli/import.js';
@@ -133,6 +134,20 @@ describe('rollcall import', () => {
     writeFileSync(tricky, JSON.stringify({ orgs: directory.orgs, people }));
     for (const chunkBytes of [1, 2, 3, 5, 8, 13, 64]) {
       assert.deepEqual([...readDirectoryEntries(tricky, 'people', { chunkBytes })], people, `${chunkBytes}`);
+    }
+  });
+
+  // Value samples (sqlite_stat4) would make SQLite parse and plan each list query again on every run.
+  test('leaves planner statistics without value samples', async () => {
+    const imported = join(dir, 'statistics.db');
+    await importDirectoryFile({ db: imported, file, now: NOW, batchSize: BATCH });
+    const db = new Database(imported, { readonly: true });
+    try {
+      const averages = db.prepare("SELECT idx FROM sqlite_stat1 WHERE tbl = 'people' ORDER BY idx").pluck();
+      assert.deepEqual(averages.all(), ['people_name', 'people_org_name', 'sqlite_autoindex_people_1']);
+      assert.equal(db.prepare('SELECT COUNT(*) FROM sqlite_stat4').pluck().get(), 0);
+    } finally {
+      db.close();
     }
   });
 
