@@ -20,5 +20,5 @@ export function openStore(db: string, options: StoreOptions = {}): PeopleStore {
   if (isPostgresUrl(db)) {
     return openPgStore(db, { poolSize: options.poolSize ?? 10, migrate: options.migrate ?? true });
   }
-  return openSqliteStore(db, { backgroundCheckpoints: options.backgroundCheckpoints ?? false });
+  return openSqliteStore(db, options);
 }
