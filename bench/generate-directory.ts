@@ -1,6 +1,6 @@
 import type { DirectoryFile, DirectoryPersonEntry } from '../src/directory/directory-file-schema.js';
 import { EXPLICIT_PRESENCE_STATES } from '../src/domain/model.js';
-import { Rng } from './random.js';
+import { Rng } from '../src/domain/seeded-random.js';
 
 // A deterministic directory for the benchmark: three orgs (a customer, the partner that manages it, and an
 // unrelated company), people with the fields a real Webex directory fills in, and tokens for a few

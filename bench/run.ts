@@ -39,7 +39,7 @@ import {
 import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.js';
 import { cpuTimeMs, startBareServer, startServer, stopAll, stopServer, type Server } from './processes.js';
 import { interrupted, makeTempDir, runBench, UsageError } from './lifecycle.js';
-import { Rng } from './random.js';
+import { Rng } from '../src/domain/seeded-random.js';
 import {
   compareStores,
   failuresOf,

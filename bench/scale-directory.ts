@@ -42,10 +42,13 @@ const SAMPLE_SIZE = 6000;
 export async function scaleDirectory(
   dir: string,
   options: GenerateOptions,
-  generatorSource: string,
+  /** The files the generator's output depends on: a change to any of them makes a new file. */
+  generatorSources: readonly string[],
   log: (line: string) => void,
 ): Promise<ScaleDirectory> {
-  const hash = createHash('sha256').update(readFileSync(generatorSource)).digest('hex').slice(0, 12);
+  const sha = createHash('sha256');
+  for (const source of generatorSources) sha.update(readFileSync(source));
+  const hash = sha.digest('hex').slice(0, 12);
   const key = `${options.people}-${options.orgs}-${options.seed}-${options.tokens}-${hash}`;
   const file = `${dir}/scale-directory-${options.people}-${options.orgs}-${options.seed}-${options.tokens}.json`;
   const side = `${file.replace(/\.json$/, '')}.meta.json`;

@@ -18,7 +18,8 @@ import { arch, cpus, platform } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Rng, type GeneratedTokenHolder } from '../src/directory/generate-directory.js';
+import type { GeneratedTokenHolder } from '../src/directory/generate-directory.js';
+import { Rng } from '../src/domain/seeded-random.js';
 import { encodeHydraId } from '../src/domain/ids.js';
 import { scaleDirectory, type SampledPerson, type ScaleDirectory } from './scale-directory.js';
 import { prefixOf } from './prefixes.js';
@@ -150,7 +151,10 @@ async function main(): Promise<number> {
   const directory = await scaleDirectory(
     RESULTS_DIR,
     { people: options.people, orgs: options.orgs, seed: options.seed, tokens: options.tokens },
-    join(ROOT, 'src', 'directory', 'generate-directory.ts'),
+    [
+      join(ROOT, 'src', 'directory', 'generate-directory.ts'),
+      join(ROOT, 'src', 'domain', 'seeded-random.ts'),
+    ],
     log,
   );
 

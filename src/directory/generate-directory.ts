@@ -1,3 +1,4 @@
+import { Rng } from '../domain/seeded-random.js';
 import type { DirectoryOrgEntry, DirectoryPersonEntry } from './directory-file-schema.js';
 
 // `rollcall generate`: a synthetic directory file, the same for the same options on every run. Names are
@@ -214,50 +215,6 @@ const BOT_SHARE = 0.005;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Timestamps are relative to this fixed instant, so that the output does not depend on the day. */
 const EPOCH = Date.parse('2026-01-01T00:00:00.000Z');
-
-/** mulberry32: small, fast and the same on every platform. */
-export class Rng {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  float(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  int(maxExclusive: number): number {
-    return Math.floor(this.float() * maxExclusive);
-  }
-
-  chance(p: number): boolean {
-    return this.float() < p;
-  }
-
-  pick<T>(values: readonly T[]): T {
-    return values[this.int(values.length)] as T;
-  }
-
-  hex(length: number): string {
-    let out = '';
-    while (out.length < length)
-      out += Math.floor(this.float() * 0x100000000)
-        .toString(16)
-        .padStart(8, '0');
-    return out.slice(0, length);
-  }
-
-  uuid(): string {
-    const h = this.hex(32);
-    const variant = (8 + this.int(4)).toString(16);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20)}`;
-  }
-}
 
 export interface GeneratedOrg extends DirectoryOrgEntry {
   id: string;
