@@ -222,6 +222,15 @@ export interface GeneratedOrg extends DirectoryOrgEntry {
   people: number;
 }
 
+/** The orgs of a generated directory as the directory file holds them. */
+export function generatedOrgEntries(options: GenerateOptions): DirectoryOrgEntry[] {
+  return generatedOrgs(options).map(({ id, displayName, manages }) => ({
+    id,
+    displayName,
+    ...(manages && { manages }),
+  }));
+}
+
 /** The orgs of a generated directory, with how many people each gets. */
 export function generatedOrgs(options: GenerateOptions): GeneratedOrg[] {
   const rng = new Rng(options.seed ^ 0x5eed);
@@ -475,11 +484,7 @@ export function* generateDirectoryText(
   options: GenerateOptions,
   onPerson?: (person: DirectoryPersonEntry) => void,
 ): Generator<string> {
-  const orgs = generatedOrgs(options).map(({ id, displayName, manages }): DirectoryOrgEntry => ({
-    id,
-    displayName,
-    ...(manages && { manages }),
-  }));
+  const orgs = generatedOrgEntries(options);
   yield `{"orgs":[\n${orgs.map((org) => JSON.stringify(org)).join(',\n')}\n],"people":[\n`;
   let first = true;
   for (const person of generatePeople(options)) {
