@@ -94,6 +94,8 @@ const T = {
   delForbidden: person(ORG.A, 'Don Notdeleted', 'don@acme.test'),
   delPartner: person(ORG.A, 'Dirk Partnerdeleted', 'dirk@acme.test'),
   delInP: person(ORG.P, 'Pat InPartner', 'pat@partner.test'),
+  fullTarget: person(ORG.A, 'Fiona Fulladmin', 'fiona@acme.test', withToken('fiona', ['id_full_admin'])),
+  roleTarget: person(ORG.A, 'Rolf Roles', 'rolf@acme.test', withToken('rolf')),
 };
 
 const model = new DirectoryModel({
@@ -706,5 +708,106 @@ describe('role changes take effect at once', () => {
     });
     assertError(reply, 403, MESSAGES.forbidden);
     assertError(await call('GET', '/v1/people', C.aDemote), 400, MESSAGES.listNeedsFilter);
+  });
+});
+
+describe('the full admin role is granted and taken only by full admins', () => {
+  const FULL = hydra('ROLE', 'id_full_admin');
+  const userAdmins = [C.aUserAdmin, C.pUserAdmin];
+
+  test('a user admin cannot create a full admin (role name or role ID): 403, nothing written', async () => {
+    await unchanged(async () => {
+      for (const caller of userAdmins) {
+        for (const role of ['id_full_admin', FULL]) {
+          const reply = await call('POST', '/v1/people', caller, {
+            emails: ['escalated@acme.test'],
+            displayName: 'Escalated',
+            orgId: ORG.A,
+            roles: ['id_readonly_admin', role],
+          });
+          assertError(
+            reply,
+            403,
+            MESSAGES.forbidden,
+            `${caller.displayName}, ${role}`,
+            MESSAGES.fullAdminGrant,
+          );
+        }
+      }
+    });
+  });
+
+  test('a user admin cannot make itself or another person a full admin: 403, nothing written', async () => {
+    await unchanged(async () => {
+      for (const [caller, target] of [
+        [C.aUserAdmin, C.aUserAdmin],
+        [C.aUserAdmin, T.roleTarget],
+        [C.pUserAdmin, T.roleTarget],
+      ] as const) {
+        const reply = await call('PUT', personPath(target), caller, {
+          emails: target.emails,
+          displayName: target.displayName,
+          roles: ['id_user_admin', FULL],
+        });
+        const where = `${caller.displayName} → ${target.displayName}`;
+        assertError(reply, 403, MESSAGES.forbidden, where, MESSAGES.fullAdminGrant);
+      }
+    });
+  });
+
+  test('a user admin cannot strip, change or delete a full admin: 403, nothing written', async () => {
+    await unchanged(async () => {
+      for (const caller of userAdmins) {
+        const bodies = [
+          { emails: T.fullTarget.emails, displayName: T.fullTarget.displayName },
+          { emails: T.fullTarget.emails, displayName: T.fullTarget.displayName, roles: ['id_user_admin'] },
+          { emails: ['taken-over@acme.test'], displayName: T.fullTarget.displayName, roles: [FULL] },
+        ];
+        for (const body of bodies) {
+          const reply = await call('PUT', personPath(T.fullTarget), caller, body);
+          const where = `${caller.displayName}: ${JSON.stringify(body)}`;
+          assertError(reply, 403, MESSAGES.forbidden, where, MESSAGES.fullAdminTarget);
+        }
+        const reply = await call('DELETE', personPath(T.fullTarget), caller);
+        assertError(reply, 403, MESSAGES.forbidden, `${caller.displayName} DELETE`, MESSAGES.fullAdminTarget);
+      }
+    });
+    // The full admin's token still works as a full admin's.
+    const me = ok(await call('GET', '/v1/people/me', T.fullTarget)) as Json;
+    assert.deepEqual(me.roles, [FULL]);
+  });
+
+  test('a user admin grants and removes the other admin roles', async () => {
+    const put = (roles: string[]) =>
+      call('PUT', personPath(T.roleTarget), C.aUserAdmin, {
+        emails: T.roleTarget.emails,
+        displayName: T.roleTarget.displayName,
+        roles,
+      });
+    const granted = ok(await put(['id_user_admin', 'id_readonly_admin'])) as Json;
+    assert.deepEqual(granted.roles, [hydra('ROLE', 'id_user_admin'), hydra('ROLE', 'id_readonly_admin')]);
+    assert.equal((ok(await put([])) as Json).roles, undefined);
+  });
+
+  test('a full admin of the org or of a managing org grants and removes the full admin role', async () => {
+    for (const caller of [C.aFull, C.pFull]) {
+      const put = (roles: string[]) =>
+        call('PUT', personPath(T.roleTarget), caller, {
+          emails: T.roleTarget.emails,
+          displayName: T.roleTarget.displayName,
+          roles,
+        });
+      assert.deepEqual((ok(await put([FULL])) as Json).roles, [FULL], caller.displayName);
+      assert.equal((ok(await put([])) as Json).roles, undefined, caller.displayName);
+    }
+    const created = ok(
+      await call('POST', '/v1/people', C.pFull, {
+        emails: ['new-full@acme.test'],
+        displayName: 'New Full',
+        orgId: ORG.A,
+        roles: [FULL],
+      }),
+    ) as Json;
+    assert.deepEqual(created.roles, [FULL]);
   });
 });

@@ -6,6 +6,8 @@ export const MESSAGES = {
   resourceNotFound: 'The requested resource could not be found.',
   methodNotAllowed: 'The requested method is not supported for this resource.',
   forbidden: 'The request is understood, but it has been refused or access is not allowed.',
+  fullAdminGrant: 'Only a full administrator may grant the full administrator role.',
+  fullAdminTarget: 'Only a full administrator may change or delete a full administrator.',
   listNeedsFilter: 'Email, displayName, or id list should be specified.',
   emailTaken: (email: string) => `A person with the email address ${email} already exists.`,
   rateLimited:

@@ -10,6 +10,7 @@ import { resolveUuidRef } from './ids.js';
 import type { PersonRecord } from './model.js';
 import type { PersonPresenter } from './person-presenter.js';
 import { writableFieldsOf } from './person-input.js';
+import { isFullAdmin } from './roles.js';
 
 export interface WriteOptions {
   callingData: boolean;
@@ -35,12 +36,14 @@ export class PeopleWriter {
         `Invalid field 'orgId' in the request body: "${body.orgId}" is not an organization ID.`,
       );
     if (!canWriteIn(caller, orgId)) throw new ForbiddenError();
+    const fields = writableFieldsOf(body, body.emails);
+    requireFullAdminFor(caller, undefined, fields.roles);
     const now = this.clock.now();
     const person: PersonRecord = {
       id: randomUUID(),
       orgId,
       type: 'person',
-      ...writableFieldsOf(body, body.emails),
+      ...fields,
       // A new person is invited and has not signed in yet.
       sipAddresses: [],
       invitePending: true,
@@ -62,6 +65,7 @@ export class PeopleWriter {
     requireWriter(caller);
     const existing = await this.findWritable(caller, personRef);
     const fields = writableFieldsOf(body, body.emails ?? existing.emails);
+    requireFullAdminFor(caller, existing, fields.roles);
     // Full replacement of the writable fields; identity, creation, presence, sipAddresses, timezone,
     // xmppFederationJid and invitePending are read-only here and keep their values.
     const person: PersonRecord = {
@@ -90,6 +94,7 @@ export class PeopleWriter {
   async delete(caller: Caller, personRef: string): Promise<void> {
     requireWriter(caller);
     const existing = await this.findWritable(caller, personRef);
+    requireFullAdminFor(caller, existing, []);
     if (!(await this.store.deletePerson(existing.id))) throw new NotFoundError(MESSAGES.personNotFound);
     this.auth.forgetPerson(existing.id);
   }
@@ -111,4 +116,18 @@ export class PeopleWriter {
 /** Read-only admins, device admins and users may not write. */
 function requireWriter(caller: Caller): void {
   if (caller.access !== 'write') throw new ForbiddenError();
+}
+
+/**
+ * The full admin role is a full admin's to give and take (Webex: user admins cannot): only a full admin
+ * may grant it, or change or delete a person who holds it (which would take it away or take the account).
+ */
+function requireFullAdminFor(
+  caller: Caller,
+  existing: PersonRecord | undefined,
+  roles: readonly string[],
+): void {
+  if (isFullAdmin(caller.person.roles)) return;
+  if (existing && isFullAdmin(existing.roles)) throw new ForbiddenError(MESSAGES.fullAdminTarget);
+  if (isFullAdmin(roles)) throw new ForbiddenError(MESSAGES.fullAdminGrant);
 }

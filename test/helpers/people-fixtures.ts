@@ -26,6 +26,8 @@ export const MESSAGES = {
   forbidden: 'The request is understood, but it has been refused or access is not allowed.',
   personNotFound: 'Person not found.',
   listNeedsFilter: 'Email, displayName, or id list should be specified.',
+  fullAdminGrant: 'Only a full administrator may grant the full administrator role.',
+  fullAdminTarget: 'Only a full administrator may change or delete a full administrator.',
   invalidJson: 'The request body is not valid JSON.',
   tooLarge: 'The request body is too large.',
   unsupportedMediaType: 'Unsupported media type: the request body must be JSON (application/json).',
