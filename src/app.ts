@@ -11,7 +11,7 @@ import { PeopleLister } from './domain/people-lister.js';
 import { PeopleService } from './domain/people-service.js';
 import { PeopleWriter } from './domain/people-writer.js';
 import { PersonPresenter } from './domain/person-presenter.js';
-import { requireBearerToken } from './http/auth.js';
+import { requireBearerToken, shareTokenLookups } from './http/auth.js';
 import { readBearerTokens } from './http/bearer-token.js';
 import { acceptBooleansInAnyCase } from './http/boolean-query.js';
 import { acceptJsonBodiesOnly } from './http/json-body.js';
@@ -101,6 +101,7 @@ export async function buildApp({
     done();
   });
   readBearerTokens(app);
+  shareTokenLookups(app);
   let stopListening: (() => Promise<void>) | undefined;
   app.addHook('onReady', async () => {
     activity.start();
@@ -129,6 +130,7 @@ export async function buildApp({
     routeLimits: settings.routeRateLimits,
     ...(redis && { redis }),
     clock,
+    auth,
   });
   // Operations (metrics, OpenAPI document) register here, before any route they must see.
   await registerOperations(app, { metrics, ready: () => store.ping() });

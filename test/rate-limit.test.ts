@@ -14,6 +14,7 @@ import {
   type Reply,
   type SpawnedServer,
 } from './helpers/spawn-server.js';
+import { parsePrometheusText, sampleValue } from './helpers/prometheus-text.js';
 import { createTestDatabase, TEST_STORE, type TestDatabase } from './helpers/test-database.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
@@ -119,6 +120,49 @@ describe('rate limits in one process (buildApp)', () => {
     const statuses: number[] = [];
     for (let i = 1; i <= 6; i++) statuses.push((await call(url, 'GET', '/v1/people/me')).status);
     assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
+  });
+
+  /** How many times the server asked its store for a token so far. */
+  async function tokenLookups(url: string): Promise<number> {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const families = parsePrometheusText(text);
+    return sampleValue(families, 'rollcall_store_query_duration_seconds_count', { method: 'findToken' });
+  }
+
+  test('made-up tokens count against the address: 5 × 401 with a lookup each, then 429 with no lookup', async () => {
+    const { url } = await start({ rateLimit: 5 });
+    assertAllowed(await me(url, FIXED_TOKENS.user), 5, 4, 'a real token, before');
+    const lookupsBefore = await tokenLookups(url);
+    const statuses: number[] = [];
+    for (let i = 1; i <= 300; i++) statuses.push((await me(url, `made-up-${i}`)).status);
+    assert.deepEqual(statuses, [...Array<number>(5).fill(401), ...Array<number>(295).fill(429)]);
+    assertLimited(await me(url, 'made-up-301'), 5, 'a further made-up token');
+    assert.equal(
+      (await tokenLookups(url)) - lookupsBefore,
+      5,
+      'one store lookup per failure, up to the budget',
+    );
+    // A real token this server knows keeps its own budget, even from the same address; one it does not
+    // know yet waits for the window's end like the made-up ones (telling them apart takes a lookup).
+    assertAllowed(await me(url, FIXED_TOKENS.user), 5, 3, 'a real token, after');
+    assertLimited(await me(url, FIXED_TOKENS.other), 5, 'a real token not seen yet');
+  });
+
+  test("5,200 made-up tokens do not push a real token's counter out: its budget stays spent", async () => {
+    const { url } = await start({ rateLimit: 3 });
+    for (let i = 1; i <= 3; i++) assertAllowed(await me(url, FIXED_TOKENS.user), 3, 3 - i, `request ${i}`);
+    const statuses = new Map<number, number>();
+    let sent = 0;
+    const worker = async () => {
+      while (sent < 5200) {
+        sent += 1;
+        const status = (await me(url, `flood-${sent}`)).status;
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    assert.deepEqual(Object.fromEntries(statuses), { 401: 3, 429: 5197 });
+    assertLimited(await me(url, FIXED_TOKENS.user), 3, 'request 4 of the real token');
   });
 
   test('routeRateLimits "POST /v1/people=2": the 3rd POST is a 429 while GETs keep going', async () => {

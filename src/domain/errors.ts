@@ -13,6 +13,7 @@ export const MESSAGES = {
   rateLimited:
     'Too many requests have been sent in a given amount of time; retry after the Retry-After delay.',
   overloaded: 'Server is overloaded with requests. Try again later.',
+  unavailable: 'The service is temporarily unavailable. Retry after the Retry-After delay.',
   notReady: 'Rollcall is not ready: its database cannot be reached or its schema is not up to date.',
   internal: 'Something went wrong on the server. If the issue persists, contact the server administrator.',
   // Statuses only the control API's fault rules produce; texts from the Webex API reference.
@@ -82,7 +83,25 @@ export class ConflictError extends ApiError {
 
 /** 429 and 503 tell the client when to come back, in whole seconds. */
 export class RetryLaterError extends ApiError {
-  constructor(status: 429 | 423 | 503, message: string, retryAfterSeconds: number) {
-    super(status, message, message, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+  constructor(
+    status: 429 | 423 | 503,
+    message: string,
+    retryAfterSeconds: number,
+    headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(status, message, message, {
+      ...headers,
+      'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    });
+  }
+}
+
+/** What a client is told to wait while the database cannot be reached: a restart or failover takes seconds. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/** The database cannot be reached right now (see store/unavailable.ts): 503, come back later. */
+export class ServiceUnavailableError extends RetryLaterError {
+  constructor() {
+    super(503, MESSAGES.unavailable, UNAVAILABLE_RETRY_AFTER_SECONDS);
   }
 }

@@ -4,12 +4,38 @@ import type { AuthService } from '../domain/auth-service.js';
 import type { Caller } from '../domain/caller.js';
 import type { Clock } from '../domain/clock.js';
 import { UnauthorizedError } from '../domain/errors.js';
-import { bearerTokenOf } from './bearer-token.js';
+import { bearerTokenOf, type BearerToken } from './bearer-token.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     caller?: Caller;
+    /** The store lookup of the request's token, once per request: see callerOfToken(). */
+    tokenLookup?: Promise<Caller>;
   }
+}
+
+/** Lets the rate limiter and authentication share what they learn of a request's token. */
+export function shareTokenLookups(app: FastifyInstance): void {
+  app.decorateRequest('caller', undefined);
+  app.decorateRequest('tokenLookup', undefined);
+}
+
+/**
+ * The caller a request's bearer token belongs to, and the request's caller from then on: from the cache
+ * at once, else from one store lookup per request, whoever asks first (the rate limiter, which counts
+ * a request against its token only when the token is real, or authentication). Throws, or rejects
+ * with, a 401 for an unknown or expired token.
+ */
+export function callerOfToken(
+  request: FastifyRequest,
+  bearer: BearerToken,
+  auth: AuthService,
+): Caller | Promise<Caller> {
+  if (request.caller) return request.caller;
+  const cached = auth.cachedCaller(bearer.hash);
+  if (cached) return (request.caller = cached);
+  request.tokenLookup ??= auth.authenticate(bearer.hash).then((caller) => (request.caller = caller));
+  return request.tokenLookup;
 }
 
 /**
@@ -21,7 +47,6 @@ export function requireBearerToken(
   scope: FastifyInstance,
   deps: { auth: AuthService; activity: ActivityTracker; clock: Clock },
 ): void {
-  scope.decorateRequest('caller', undefined);
   // preParsing, not onRequest: route-level onRequest hooks (the rate limiter) run first, so requests
   // with missing or unknown tokens are counted too; the body is still not read before authentication.
   scope.addHook('preParsing', (request, _reply, payload, done) => {
@@ -30,23 +55,19 @@ export function requireBearerToken(
       done(new UnauthorizedError());
       return;
     }
-    let cached: Caller | undefined;
+    let caller: Caller | Promise<Caller>;
     try {
-      cached = deps.auth.cachedCaller(bearer.hash);
+      caller = callerOfToken(request, bearer, deps.auth);
     } catch (error) {
       done(error as Error);
       return;
     }
-    if (cached) {
-      request.caller = cached;
+    if (!(caller instanceof Promise)) {
       done(null, payload);
       return;
     }
-    deps.auth.authenticate(bearer.hash).then(
-      (caller) => {
-        request.caller = caller;
-        done(null, payload);
-      },
+    caller.then(
+      () => done(null, payload),
       (error: unknown) => done(error as Error),
     );
   });

@@ -1,10 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
+import type { AuthService } from '../domain/auth-service.js';
 import type { Clock } from '../domain/clock.js';
-import { MESSAGES, RetryLaterError } from '../domain/errors.js';
+import { MESSAGES, RetryLaterError, UnauthorizedError } from '../domain/errors.js';
+import { callerOfToken } from './auth.js';
 import { bearerTokenOf } from './bearer-token.js';
 import { clockedRateLimitStore } from './clocked-rate-limit-store.js';
+import { FailedAuthentications } from './failed-authentications.js';
 
 export interface RateLimitSettings {
   /** Requests per minute per token. */
@@ -15,13 +18,42 @@ export interface RateLimitSettings {
   redis?: Redis;
   /** Windows of the per-process counters follow this clock (Redis counts in its own real time). */
   clock: Clock;
+  /** Tells real tokens from made-up ones: only a real token has a budget of its own. */
+  auth: AuthService;
 }
 
 const WINDOW_MS = 60_000;
 
-/** Webex-style rate limits: per token (per address without one), 429 with Retry-After. */
+/**
+ * Webex-style rate limits: per token, 429 with Retry-After. Requests without a valid token (none,
+ * unknown, expired) count against the client's address, so made-up tokens neither escape the limit nor
+ * push real tokens' counters out of memory; once an address's failed lookups reach the budget, its
+ * unknown tokens get 429 without a store lookup until the window ends.
+ */
 export async function registerRateLimits(app: FastifyInstance, settings: RateLimitSettings): Promise<void> {
   const routeLimits = parseRouteLimits(settings.routeLimits);
+  const failures = new FailedAuthentications(settings.clock, settings.perMinute, WINDOW_MS);
+  const rateLimitKey = async (request: FastifyRequest): Promise<string> => {
+    const bearer = bearerTokenOf(request);
+    if (bearer === undefined) return addressKey(request);
+    try {
+      const blockedMs = failures.blockedFor(request.ip);
+      if (blockedMs !== undefined && !settings.auth.cachedCaller(bearer.hash)) {
+        const seconds = Math.max(1, Math.ceil(blockedMs / 1000));
+        throw new RetryLaterError(429, MESSAGES.rateLimited, seconds, {
+          'x-ratelimit-limit': String(settings.perMinute),
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(seconds),
+        });
+      }
+      await callerOfToken(request, bearer, settings.auth);
+      return `token:${bearer.hash}`;
+    } catch (error) {
+      if (!(error instanceof UnauthorizedError)) throw error;
+      failures.record(request.ip);
+      return addressKey(request);
+    }
+  };
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       const max = routeLimits.get(`${method} ${route.url}`);
@@ -42,9 +74,8 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
   });
 }
 
-function rateLimitKey(request: FastifyRequest): string {
-  const bearer = bearerTokenOf(request);
-  return bearer === undefined ? `ip:${request.ip}` : `token:${bearer.hash}`;
+function addressKey(request: FastifyRequest): string {
+  return `ip:${request.ip}`;
 }
 
 export class RouteLimitError extends Error {
