@@ -152,9 +152,10 @@ describe('malformed and misshapen bodies', () => {
 });
 
 describe('body size', () => {
+  // Padded with white space, which JSON allows after the value: every field stays within its limit.
   const padded = (size: number, fields: Json) => {
-    const base = JSON.stringify({ ...fields, department: '' });
-    return JSON.stringify({ ...fields, department: 'x'.repeat(size - base.length) });
+    const base = JSON.stringify(fields);
+    return base + ' '.repeat(size - base.length);
   };
 
   test('a body over 1 MiB → 413, with or without Content-Length', async () => {
@@ -196,11 +197,7 @@ describe('body size', () => {
     const reply = await request('PUT', targetPath, { body, headers: { 'content-type': 'application/json' } });
     const person = ok(reply) as Json;
     assert.equal(person.displayName, 'Big Target');
-    assert.equal(
-      (person.department as string).length,
-      MIB -
-        JSON.stringify({ emails: ['target@bodies.test'], displayName: 'Big Target', department: '' }).length,
-    );
+    assert.deepEqual(person.emails, ['target@bodies.test']);
   });
 });
 

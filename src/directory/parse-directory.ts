@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value, type ValueError } from '@sinclair/typebox/value';
+import { isEmailAddress } from '../domain/email.js';
 import { decodeHydraId, resolveOpaqueRef, resolveUuidRef } from '../domain/ids.js';
 import { parseIsoTime } from '../domain/iso-time.js';
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../domain/model.js';
@@ -178,7 +179,7 @@ class DirectoryReader {
   }
 
   private claimEmail(email: string, where: string): void {
-    if (!/^[^\s@]+@[^\s@]+$/.test(email)) fail(where, 'emails', `"${email}" is not an email address`);
+    if (!isEmailAddress(email)) fail(where, 'emails', `"${email}" is not an email address`);
     const key = email.toLowerCase();
     if (this.emails.has(key)) fail(where, 'emails', `duplicate email "${email}"`);
     this.emails.add(key);

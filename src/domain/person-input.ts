@@ -1,4 +1,5 @@
 import type { PersonCreateBody, PersonUpdateBody } from '../schemas/person-input.js';
+import { isEmailAddress } from './email.js';
 import { BadRequestError } from './errors.js';
 import { decodeHydraId, resolveOpaqueRef, resolveUuidRef } from './ids.js';
 import type { PersonRecord } from './model.js';
@@ -26,13 +27,11 @@ export type WritableFields = Pick<
   | 'siteUrls'
 >;
 
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-
 /** Checks and resolves a request body; a bad value is a 400 naming the field. */
 export function writableFieldsOf(body: PersonCreateBody | PersonUpdateBody, given: string[]): WritableFields {
   const emails = withoutDuplicates(given);
   emails.forEach((email, i) => {
-    if (!EMAIL.test(email)) throw invalid(`emails[${i}]`, `"${email}" is not an email address`);
+    if (!isEmailAddress(email)) throw invalid(`emails[${i}]`, `"${email}" is not an email address`);
   });
   const displayName = body.displayName ?? [body.firstName, body.lastName].filter(Boolean).join(' ');
   if (!displayName) {

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, MESSAGES, NotFoundError } from '../domain/errors.js';
 import type { ErrorBody } from '../schemas/error-body.js';
+import { TEXT_PROBLEMS } from '../schemas/text.js';
 
 // The only writer of error bodies: {message, errors: [{description}], trackingId}.
 
@@ -40,10 +41,15 @@ function describeValidation(issue: ValidationIssue | undefined, context: string 
     const where = context === 'body' ? 'in the request body' : `in the ${context ?? 'request'}`;
     return `Missing required field '${path ? `${path}.` : ''}${missing}' ${where}.`;
   }
+  const unknown = (issue?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+  if (issue?.keyword === 'additionalProperties' && unknown !== undefined && context === 'body') {
+    return `Unknown field '${path ? `${path}.` : ''}${unknown}' in the request body.`;
+  }
+  const pattern = (issue?.params as { pattern?: string } | undefined)?.pattern;
   const reason =
     issue?.keyword === 'type' && (issue.params as { type?: string }).type === 'boolean'
       ? 'must be true or false'
-      : (issue?.message ?? 'is invalid');
+      : (pattern !== undefined && TEXT_PROBLEMS[pattern]) || (issue?.message ?? 'is invalid');
   if (context === 'querystring') return `Invalid value for query parameter '${path}': ${reason}.`;
   if (context === 'body') {
     return path
