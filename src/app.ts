@@ -18,6 +18,9 @@ import { acceptJsonBodiesOnly } from './http/json-body.js';
 import { validateBodiesStrictly } from './http/validation.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { closeConnectionsGracefully } from './http/graceful-close.js';
+import { answerClientError, answerFrameworkError } from './http/client-errors.js';
+import { requireValidHost } from './http/host-header.js';
+import { requestTimeouts } from './http/server-timeouts.js';
 import { AppMetrics } from './http/metrics.js';
 import { rejectOtherMethods } from './http/method-not-allowed.js';
 import { registerOperations } from './http/operations.js';
@@ -41,6 +44,7 @@ export type AppSettings = Pick<
   | 'routeRateLimits'
   | 'maxEventLoopDelayMs'
   | 'maxDbWaiting'
+  | 'requestTimeoutMs'
 >;
 
 export interface AppDeps {
@@ -71,7 +75,14 @@ export async function buildApp({
     genReqId: trackingIdOf,
     // Every log line of a request carries its tracking ID (the trackingid header) under this key.
     logController: new LogController({ requestIdLogLabel: 'trackingId' }),
-    routerOptions: { ignoreTrailingSlash: true },
+    // Long IDs reach the routes (a malformed ID is a 404 there), never the router's own 414.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
+    // Slow clients get a 408; a missing Host is refused by requireValidHost with the Webex body.
+    http: { ...requestTimeouts(settings.requestTimeoutMs), requireHostHeader: false },
+    requestTimeout: settings.requestTimeoutMs,
+    // Requests the router or Node's HTTP parser refuse are answered with the Webex error body too.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     bodyLimit: 1024 * 1024,
     // Requests that arrive while closing are still answered (with Connection: close; see graceful-close.ts).
     return503OnClosing: false,
@@ -100,6 +111,7 @@ export async function buildApp({
     reply.header('trackingid', request.id);
     done();
   });
+  requireValidHost(app);
   readBearerTokens(app);
   shareTokenLookups(app);
   let stopListening: (() => Promise<void>) | undefined;

@@ -68,8 +68,12 @@ function program(): Command {
       `503 while more queries wait for a connection (env ${ENV_NAMES.maxDbWaiting}, default 200, 0: off)`,
     )
     .option(
+      '--request-timeout-ms <ms>',
+      `408 for a request not received whole within this (env ${ENV_NAMES.requestTimeoutMs}, default 30000)`,
+    )
+    .option(
       '--control-token <secret>',
-      `secret of the control API /rollcall/v1 (env ${ENV_NAMES.controlToken}; without it: on for loopback only)`,
+      `secret of the control API /rollcall/v1, 16+ characters (env ${ENV_NAMES.controlToken}; without it: on for loopback only)`,
     )
     .option(
       '--trust-proxy',

@@ -76,7 +76,8 @@ describe('precedence: defaults ← file ← environment ← flags', () => {
       routeRateLimits: 'POST /v1/people=5',
       maxEventLoopDelayMs: 0,
       maxDbWaiting: 9,
-      controlToken: 'secret',
+      requestTimeoutMs: 1300,
+      controlToken: 'secret-of-16-chars',
       seed: 'seed.json',
       flagsAsBooleans: true,
       activityFlushMs: 11,
@@ -116,6 +117,18 @@ describe('bad values name the setting and where it came from', () => {
       configError(() => resolveConfig({ rateLimit: '0' }, {})),
       'Invalid setting rateLimit (flag --rate-limit): 0 Expected integer to be greater or equal to 1',
     );
+  });
+
+  test('a control token under 16 characters is refused, without repeating it', () => {
+    assert.equal(
+      configError(() => resolveConfig({ controlToken: 'x' }, {})),
+      'Invalid setting controlToken (flag --control-token): (secret) Expected string length greater or equal to 16',
+    );
+    assert.equal(
+      configError(() => resolveConfig({}, { ROLLCALL_CONTROL_TOKEN: 'fifteen-chars-x' })),
+      'Invalid setting controlToken (environment variable ROLLCALL_CONTROL_TOKEN): (secret) Expected string length greater or equal to 16',
+    );
+    assert.equal(resolveConfig({ controlToken: 'sixteen-chars-xx' }, {}).controlToken, 'sixteen-chars-xx');
   });
 
   test('a wrong type in the file is refused, not coerced to something else', () => {
@@ -204,6 +217,23 @@ describe('rollcall serve', () => {
     } finally {
       await database.drop();
     }
+  });
+
+  test('--host 0.0.0.0 with a one-character --control-token does not start: exit 1, the setting named', async () => {
+    const cwd = tempDir();
+    const result = await runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--control-token', 'x'], {
+      cwd,
+    });
+    assert.deepEqual(
+      { code: result.code, stdout: result.stdout, stderr: result.stderr },
+      {
+        code: 1,
+        stdout: '',
+        stderr:
+          'rollcall: Invalid setting controlToken (flag --control-token): (secret) Expected string length greater or equal to 16\n',
+      },
+    );
+    assert.equal(existsSync(join(cwd, 'rollcall.db')), false, 'a database was opened');
   });
 
   test('a bad file stops it before it opens anything, with exit code 1 and the message', async () => {

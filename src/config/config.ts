@@ -47,11 +47,17 @@ export const ConfigSchema = Type.Object({
     default: 200,
     description: 'Answer 503 while more queries than this wait for a PostgreSQL connection (0: never).',
   }),
+  requestTimeoutMs: Type.Integer({
+    minimum: 100,
+    default: 30000,
+    description:
+      'A request must arrive whole (head and body) within this, in ms, else 408 (the head: within 10 s at most).',
+  }),
   controlToken: Type.Optional(
     Type.String({
-      minLength: 1,
+      minLength: 16,
       description:
-        'Secret of the control API (/rollcall/v1): every control call then needs it as a bearer token. ' +
+        'Secret of the control API (/rollcall/v1), at least 16 characters: every control call then needs it as a bearer token. ' +
         'Without it the control API is on only when listening on a loopback address.',
     }),
   ),
@@ -96,6 +102,7 @@ export const ENV_NAMES: Record<ConfigKey, string> = {
   routeRateLimits: 'ROLLCALL_ROUTE_RATE_LIMITS',
   maxEventLoopDelayMs: 'ROLLCALL_MAX_EVENT_LOOP_DELAY_MS',
   maxDbWaiting: 'ROLLCALL_MAX_DB_WAITING',
+  requestTimeoutMs: 'ROLLCALL_REQUEST_TIMEOUT_MS',
   controlToken: 'ROLLCALL_CONTROL_TOKEN',
   seed: 'ROLLCALL_SEED',
   flagsAsBooleans: 'ROLLCALL_FLAGS_AS_BOOLEANS',
@@ -146,10 +153,11 @@ export function resolveConfig(
   const error = Value.Errors(ConfigSchema, candidate).First();
   if (error) {
     const key = error.path.slice(1);
+    // A secret is not repeated in the message (it would end up in logs).
+    const shown =
+      key === 'controlToken' ? '(secret)' : JSON.stringify((candidate as Record<string, unknown>)[key]);
     throw new ConfigError(
-      `Invalid setting ${key} (${sources.get(key) ?? 'default'}): ${JSON.stringify(
-        (candidate as Record<string, unknown>)[key],
-      )} ${error.message}`,
+      `Invalid setting ${key} (${sources.get(key) ?? 'default'}): ${shown} ${error.message}`,
     );
   }
   return candidate as Config;

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, MESSAGES, NotFoundError } from '../domain/errors.js';
 import type { ErrorBody } from '../schemas/error-body.js';
@@ -26,12 +28,30 @@ export function registerErrorHandling(app: FastifyInstance): void {
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
-  const body: ErrorBody = {
-    message: error.message,
-    errors: [{ description: error.description }],
-    trackingId: request.id,
-  };
-  return reply.code(error.status).headers(error.headers).send(body);
+  return reply.code(error.status).headers(error.headers).send(errorBody(error, request.id));
+}
+
+/**
+ * The same answer written straight to a connection, for errors Node raises before there is a request
+ * to reply to (malformed HTTP, headers too large, a request not received in time): a whole HTTP/1.1
+ * response, after which the connection is closed.
+ */
+export function writeErrorToSocket(socket: Socket, error: ApiError, trackingId: string): void {
+  const body = JSON.stringify(errorBody(error, trackingId));
+  const head = [
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}`,
+    'content-type: application/json; charset=utf-8',
+    `content-length: ${Buffer.byteLength(body)}`,
+    `trackingid: ${trackingId}`,
+    `date: ${new Date().toUTCString()}`,
+    ...Object.entries(error.headers).map(([name, value]) => `${name}: ${value}`),
+    'connection: close',
+  ];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+}
+
+function errorBody(error: ApiError, trackingId: string): ErrorBody {
+  return { message: error.message, errors: [{ description: error.description }], trackingId };
 }
 
 function describeValidation(issue: ValidationIssue | undefined, context: string | undefined): string {
