@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { controlOptionsFor } from '../src/control/control-options.js';
 import { control, controlDirectory, TOKEN } from './helpers/control.js';
@@ -45,6 +46,12 @@ describe('a loopback server without a control token', () => {
     const proxied: Record<string, string>[] = [
       { 'x-forwarded-for': '203.0.113.7' },
       { forwarded: 'for=203.0.113.7' },
+      { 'x-real-ip': '1.2.3.4' },
+      { 'X-Forwarded-Host': 'rollcall.example' },
+      { 'x-forwarded-proto': 'https' },
+      { 'x-client-ip': '1.2.3.4' },
+      { 'true-client-ip': '1.2.3.4' },
+      { 'cf-connecting-ip': '1.2.3.4' },
     ];
     for (const header of proxied) {
       const res = await call(server, '/rollcall/v1/clock', { headers: header });
@@ -113,6 +120,63 @@ describe('a server with a control token', () => {
     const body: unknown = await res.json();
     assertError({ status: res.status, headers: res.headers, body }, 401, UNAUTHORIZED);
     assert.equal((await server.request('/v1/people/me', { token: TOKEN.user })).status, 200);
+  });
+});
+
+describe('wrong control tokens, per client address', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer(controlDirectory(), {
+      control: controlOptionsFor({ host: '0.0.0.0', controlToken: SECRET, trustProxy: false }),
+    });
+  });
+  after(() => server.close());
+
+  /** GET /rollcall/v1/clock from a given loopback address (127.0.0.0/8 all reach 127.0.0.1). */
+  function clockFrom(localAddress: string, token: string): Promise<JsonResponse> {
+    return new Promise((resolve, reject) => {
+      const url = new URL(`${server.url}/rollcall/v1/clock`);
+      const request = http.get(
+        url,
+        { localAddress, headers: { authorization: `Bearer ${token}` }, timeout: 5000, agent: false },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+          response.on('end', () => {
+            const headers = new Headers();
+            for (const [name, value] of Object.entries(response.headers)) {
+              if (typeof value === 'string') headers.set(name, value);
+            }
+            resolve({ status: response.statusCode ?? 0, headers, body: JSON.parse(text) as unknown });
+          });
+        },
+      );
+      request.on('error', reject);
+      request.on('timeout', () => request.destroy(new Error('timeout')));
+    });
+  }
+
+  test('10 failures in a minute: then 429 with Retry-After, even with the right token; other addresses unaffected', async () => {
+    for (let i = 0; i < 10; i++) {
+      assertUnauthorized(await clockFrom('127.0.0.2', `wrong-${i}`), TOKEN_REQUIRED, `attempt ${i + 1}`);
+    }
+    for (const token of ['wrong-10', SECRET]) {
+      const res = await clockFrom('127.0.0.2', token);
+      assertRefused(
+        res,
+        429,
+        'Too many requests have been sent in a given amount of time; retry after the Retry-After delay.',
+        'Too many requests have been sent in a given amount of time; retry after the Retry-After delay.',
+        token,
+      );
+      const retryAfter = Number(res.headers.get('retry-after'));
+      assert.ok(
+        Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60,
+        `Retry-After ${retryAfter}`,
+      );
+    }
+    assert.equal((await clockFrom('127.0.0.3', SECRET)).status, 200);
+    assertUnauthorized(await clockFrom('127.0.0.3', 'wrong'), TOKEN_REQUIRED, 'another address');
   });
 });
 

@@ -1,8 +1,34 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { ForbiddenError, MESSAGES, UnauthorizedError } from '../domain/errors.js';
+import { LRUCache } from 'lru-cache';
+import { ForbiddenError, MESSAGES, RetryLaterError, UnauthorizedError } from '../domain/errors.js';
 import { hashToken } from '../domain/tokens.js';
 import { bearerTokenOf, type BearerToken } from '../http/bearer-token.js';
+
+/**
+ * Headers by which a proxy (reverse proxy, load balancer, CDN) tells where a request came from. A call
+ * carrying any of them went through a proxy, so a loopback peer address proves nothing about it.
+ */
+export const PROXY_HEADERS = [
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-forwarded-server',
+  'x-real-ip',
+  'x-client-ip',
+  'x-cluster-client-ip',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'fastly-client-ip',
+  'x-original-forwarded-for',
+  'via',
+] as const;
+
+/** Wrong control tokens an address may send in a window before it is refused with 429. */
+export const CONTROL_FAILURES_PER_WINDOW = 10;
+export const CONTROL_FAILURE_WINDOW_MS = 60_000;
 
 /**
  * Whether a bearer token is `secret`: compares the token's hash (computed once per request) with the
@@ -14,24 +40,67 @@ export function isSecret(secret: string): (sent: BearerToken) => boolean {
 }
 
 /**
- * With a control token, every call in `scope` must carry exactly it. Without one (a loopback server)
- * calls carry no Authorization header: a person token is refused either way, never mistaken for access.
- * Without one, a call forwarded by a proxy on this machine is refused too: it may come from anywhere.
+ * With a control token, every call in `scope` must carry exactly it, and an address that sent a wrong
+ * one CONTROL_FAILURES_PER_WINDOW times is refused (429) until its window ends, right token or not.
+ * Without one (a loopback server) calls carry no Authorization header: a person token is refused either
+ * way, never mistaken for access. Without one, a call forwarded by a proxy on this machine is refused
+ * too (any of PROXY_HEADERS): it may come from anywhere.
  */
-export function requireControlToken(scope: FastifyInstance, token: string | undefined): void {
+export function requireControlToken(
+  scope: FastifyInstance,
+  token: string | undefined,
+  now: () => number = Date.now,
+): void {
   const isControlToken = token === undefined ? undefined : isSecret(token);
+  const failures = new FailureWindows(now);
   scope.addHook('onRequest', async (request) => {
     if (isControlToken === undefined) {
       if (request.headers.authorization !== undefined) {
         throw new UnauthorizedError(MESSAGES.controlTokenUnexpected);
       }
-      if (request.headers['x-forwarded-for'] !== undefined || request.headers.forwarded !== undefined) {
+      if (PROXY_HEADERS.some((name) => request.headers[name] !== undefined)) {
         throw new ForbiddenError(MESSAGES.controlProxied);
       }
       return;
     }
+    const blockedMs = failures.blockedFor(request.ip);
+    if (blockedMs !== undefined) throw new RetryLaterError(429, MESSAGES.rateLimited, blockedMs / 1000);
     const sent = bearerTokenOf(request);
-    if (sent === undefined || !isControlToken(sent))
+    if (sent === undefined || !isControlToken(sent)) {
+      failures.record(request.ip);
       throw new UnauthorizedError(MESSAGES.controlTokenRequired);
+    }
   });
+}
+
+/**
+ * Wrong control tokens per client address, in fixed windows of real time (not the server's clock,
+ * which the control API itself can freeze). At most 10,000 addresses are remembered.
+ */
+class FailureWindows {
+  private readonly windows = new LRUCache<string, { count: number; endsAt: number }>({ max: 10_000 });
+
+  constructor(private readonly now: () => number) {}
+
+  record(address: string): void {
+    const window = this.current(address);
+    if (window) window.count += 1;
+    else this.windows.set(address, { count: 1, endsAt: this.now() + CONTROL_FAILURE_WINDOW_MS });
+  }
+
+  /** Milliseconds until the address may try again; undefined while it may. */
+  blockedFor(address: string): number | undefined {
+    const window = this.current(address);
+    if (!window || window.count < CONTROL_FAILURES_PER_WINDOW) return undefined;
+    return window.endsAt - this.now();
+  }
+
+  private current(address: string): { count: number; endsAt: number } | undefined {
+    const window = this.windows.get(address);
+    if (window && this.now() >= window.endsAt) {
+      this.windows.delete(address);
+      return undefined;
+    }
+    return window;
+  }
 }
