@@ -6,6 +6,7 @@ import { registerControlApi } from './control/control-api.js';
 import type { ControlOptions } from './control/control-options.js';
 import { ActivityTracker } from './domain/activity-tracker.js';
 import { AuthService } from './domain/auth-service.js';
+import { CacheInvalidation } from './domain/cache-invalidation.js';
 import type { ControllableClock } from './domain/clock.js';
 import { PeopleLister } from './domain/people-lister.js';
 import { PeopleService } from './domain/people-service.js';
@@ -91,6 +92,7 @@ export async function buildApp({
   }).withTypeProvider<TypeBoxTypeProvider>();
   closeConnectionsGracefully(app, SHUTDOWN_GRACE_MS);
   const metrics = new AppMetrics();
+  store.setLogger?.(app.log);
   store = timedStore(store, metrics.observeStoreQuery);
 
   const activity = new ActivityTracker(store, settings.activityFlushMs, (err) =>
@@ -106,6 +108,9 @@ export async function buildApp({
     lister: new PeopleLister(store, presenter),
     writer: new PeopleWriter(store, presenter, auth, clock),
   };
+  // Another instance on the same database changed a person or their tokens: forget them here too.
+  const invalidation = new CacheInvalidation(store, auth);
+  if (invalidation.hasFeed) metrics.trackChangeFeed(() => invalidation.connected);
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('trackingid', request.id);
@@ -114,16 +119,12 @@ export async function buildApp({
   requireValidHost(app);
   readBearerTokens(app);
   shareTokenLookups(app);
-  let stopListening: (() => Promise<void>) | undefined;
   app.addHook('onReady', async () => {
     activity.start();
-    // Another instance on the same database changed a person or their tokens: forget them here too.
-    stopListening = await store.subscribeToChanges?.((personId) =>
-      personId === '*' ? auth.forgetAll() : auth.forgetPerson(personId),
-    );
+    await invalidation.start();
   });
   app.addHook('onClose', async () => {
-    await stopListening?.();
+    await invalidation.stop();
     await activity.stop();
   });
   app.addSchema(PersonSchema);
@@ -145,7 +146,14 @@ export async function buildApp({
     auth,
   });
   // Operations (metrics, OpenAPI document) register here, before any route they must see.
-  await registerOperations(app, { metrics, ready: () => store.ping() });
+  await registerOperations(app, {
+    metrics,
+    ready: async () => {
+      // Not ready while this instance may miss other instances' changes (its token cache is off then).
+      if (!invalidation.connected) throw new Error('the PostgreSQL change feed (LISTEN) is down');
+      await store.ping();
+    },
+  });
 
   await app.register(
     async (webex) => {

@@ -196,6 +196,8 @@ describe('GET /metrics', () => {
         rollcall_http_request_duration_seconds: 'histogram',
         rollcall_rate_limited_requests_total: 'counter',
         rollcall_store_query_duration_seconds: 'histogram',
+        // Only where there is a change feed to watch (PostgreSQL); Redis ones only with --redis.
+        ...(TEST_STORE === 'postgres' && { rollcall_change_feed_connected: 'gauge' }),
       },
     );
     for (const name of [

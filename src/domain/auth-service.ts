@@ -18,6 +18,10 @@ export interface AuthSettings {
 /** Resolves bearer tokens to callers, with a short-lived cache so a request costs no token lookup. */
 export class AuthService {
   private readonly cache: LRUCache<string, CachedCaller>;
+  /** Off while changes made elsewhere may go unreported (see distrustCache): every token is looked up. */
+  private caching = true;
+  /** Moves on each forgetAll: a lookup that started before one must not refill the cache after it. */
+  private generation = 0;
 
   constructor(
     private readonly store: PeopleStore,
@@ -59,10 +63,24 @@ export class AuthService {
   }
 
   forgetAll(): void {
+    this.generation += 1;
     this.cache.clear();
   }
 
+  /** Changes made by other instances may go unreported from now on: forget, and cache nothing. */
+  distrustCache(): void {
+    this.caching = false;
+    this.forgetAll();
+  }
+
+  /** Reported again, but what changed meanwhile is unknown: forget everything once, then cache again. */
+  trustCache(): void {
+    this.forgetAll();
+    this.caching = true;
+  }
+
   private async load(hash: string): Promise<CachedCaller> {
+    const generation = this.generation;
     const token = await this.store.findToken(hash);
     const person = token && (await this.store.getPerson(token.personId));
     if (!token || !person) throw new UnauthorizedError();
@@ -70,7 +88,7 @@ export class AuthService {
       caller: makeCaller(person, await this.store.getManagedOrgIds(person.orgId)),
       expiresAt: token.expiresAt,
     };
-    this.cache.set(hash, entry);
+    if (this.caching && generation === this.generation) this.cache.set(hash, entry);
     return entry;
   }
 }

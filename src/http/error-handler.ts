@@ -1,7 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, MESSAGES, NotFoundError } from '../domain/errors.js';
+import { ApiError, MESSAGES, NotFoundError, ServiceUnavailableError } from '../domain/errors.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 import type { ErrorBody } from '../schemas/error-body.js';
 import { TEXT_PROBLEMS } from '../schemas/text.js';
 
@@ -19,6 +20,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       return sendError(request, reply, new ApiError(status, clientErrorMessage(status, error)));
+    }
+    if (isStoreUnavailable(error)) {
+      request.log.error({ err: error }, 'request failed: the database is unavailable');
+      return sendError(request, reply, new ServiceUnavailableError());
     }
     request.log.error({ err: error }, 'request failed');
     return sendError(request, reply, new ApiError(500, MESSAGES.internal));

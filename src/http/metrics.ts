@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { StoreQueryObserver } from '../store/timed-store.js';
 
 // Prometheus metrics. Each app has its own registry (the tests build many apps in one process); the
@@ -85,6 +85,36 @@ export class AppMetrics {
     }
     children.count();
     children.time(seconds);
+  }
+
+  /** rollcall_change_feed_connected, for a store that has a change feed (PostgreSQL) only. */
+  trackChangeFeed(connected: () => boolean): void {
+    new Gauge({
+      name: 'rollcall_change_feed_connected',
+      help: '1 while the PostgreSQL change feed (LISTEN) is connected; 0 while it is down and token caching is off.',
+      registers: this.registers,
+      collect() {
+        this.set(connected() ? 1 : 0);
+      },
+    });
+  }
+
+  /** rollcall_redis_connected and rollcall_redis_errors_total; resolves to the counter's increment. */
+  trackRedis(connected: () => boolean): () => void {
+    new Gauge({
+      name: 'rollcall_redis_connected',
+      help: '1 while Redis (shared rate-limit counters) is connected; 0 while it is down and rate limits are not enforced.',
+      registers: this.registers,
+      collect() {
+        this.set(connected() ? 1 : 0);
+      },
+    });
+    const errors = new Counter({
+      name: 'rollcall_redis_errors_total',
+      help: 'Errors of the Redis connection (each failed connection attempt counts).',
+      registers: this.registers,
+    });
+    return () => errors.inc();
   }
 
   /** This app's metrics and the process's, in the Prometheus text format. */

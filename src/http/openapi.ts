@@ -27,7 +27,9 @@ const STATUS_DESCRIPTIONS: Record<string, string> = {
   415: 'Unsupported Media Type: request bodies must be application/json.',
   429: 'Too Many Requests: rate limited; Retry-After says when to come back.',
   500: 'Internal Server Error.',
-  503: 'Service Unavailable: overloaded (Retry-After says when to come back), shutting down, or not ready.',
+  503:
+    'Service Unavailable: overloaded or the database cannot be reached (Retry-After says when to come ' +
+    'back), shutting down, or not ready.',
 };
 
 export const OPENAPI_TAGS = [

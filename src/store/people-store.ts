@@ -83,11 +83,15 @@ export interface PeopleStore {
   waitingQueries?(): number;
 
   /**
-   * Calls `listener` with the id of every person whose record or tokens another process changed
-   * (`*`: everything), so that caches can forget them; absent where no other process can write.
-   * Resolves to a function that stops listening.
+   * Tells `listener` the id of every person whose record or tokens another process changed (`*`:
+   * everything), so that caches can forget them; absent where no other process can write. A lost
+   * connection is re-established until the returned function stops listening; meanwhile changes go
+   * unreported, so `down` and `up` bracket the gap. Rejects when the first connection fails.
    */
-  subscribeToChanges?(listener: (personId: string) => void): Promise<() => Promise<void>>;
+  subscribeToChanges?(listener: ChangeListener): Promise<() => Promise<void>>;
+
+  /** Where the store logs what no caller sees (a pooled connection lost while idle, the change feed). */
+  setLogger?(logger: StoreLogger): void;
 
   // ---- Bulk import (`rollcall import`) ----
   /**
@@ -100,6 +104,19 @@ export interface PeopleStore {
     batches: Iterable<DirectoryBatch>,
     now: number,
   ): Promise<ImportCounts>;
+}
+
+export interface ChangeListener {
+  changed(personId: string): void;
+  /** Changes are not being reported from now on, until `up`. */
+  down(): void;
+  /** Reported again; changes made since `down` were missed. */
+  up(): void;
+}
+
+/** The part of a pino logger a store uses (app.log fits). */
+export interface StoreLogger {
+  warn(details: object, message: string): void;
 }
 
 /** The presence fields of a person as stored (the control API sets them). */

@@ -4,7 +4,7 @@ import type { PeopleStore } from './people-store.js';
 export type StoreQueryObserver = (method: string, seconds: number, outcome: 'ok' | 'error') => void;
 
 /** Not queries: called on every request and synchronous, long-lived, or the end of the store. */
-const UNTIMED: ReadonlySet<string> = new Set(['waitingQueries', 'subscribeToChanges', 'close']);
+const UNTIMED: ReadonlySet<string> = new Set(['waitingQueries', 'subscribeToChanges', 'setLogger', 'close']);
 
 type Method = (...args: unknown[]) => unknown;
 

@@ -2,7 +2,14 @@ import pg from 'pg';
 import { ConflictError, MESSAGES } from '../../domain/errors.js';
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../../domain/model.js';
 import { buildListSql, type ListDialect } from '../list-sql.js';
-import type { ImportCounts, PeopleQuery, PeopleStore, StoredPresence } from '../people-store.js';
+import type {
+  ChangeListener,
+  ImportCounts,
+  PeopleQuery,
+  PeopleStore,
+  StoredPresence,
+  StoreLogger,
+} from '../people-store.js';
 import type { DirectoryBatch } from '../directory-batch.js';
 import {
   fromPersonRow,
@@ -11,6 +18,7 @@ import {
   UPDATABLE_PERSON_COLUMNS,
   type PersonRow,
 } from '../person-row.js';
+import { ChangeFeed } from './change-feed.js';
 import { migratePg } from './migrate.js';
 import { importIntoPg } from './pg-import.js';
 import { PG_MIGRATIONS } from './migrations.js';
@@ -39,13 +47,45 @@ export interface PgStoreOptions {
   migrate: boolean;
 }
 
+/**
+ * A connection that cannot be made (or a free one waited for) within this fails the query, which the
+ * API answers with 503 rather than hanging while the database is unreachable.
+ */
+export const CONNECT_TIMEOUT_MS = 5000;
+/** Shown in pg_stat_activity; an application_name in the URL wins. */
+const APPLICATION_NAME = 'rollcall';
+
 /** Opens at once; migrations (when asked for) run first, and every query waits for them. */
 export function openPgStore(connectionString: string, options: PgStoreOptions): PeopleStore {
-  const pool = new pg.Pool({ connectionString, max: options.poolSize, types });
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize,
+    types,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: APPLICATION_NAME,
+  });
   const ready = options.migrate ? migratePg(pool).then(() => undefined) : Promise.resolve();
   // Reported by the first query that waits for it; this only keeps it from being "unhandled".
   ready.catch(() => undefined);
-  return new PgStore(pool, ready, connectionString);
+  const store = new PgStore(pool, ready, connectionString);
+  reportLostConnections(pool, () => store.logger);
+  return store;
+}
+
+/**
+ * A pooled connection that breaks (a terminated backend, a restarted database) emits `error`, which
+ * without a listener ends the process: idle ones on the pool, checked-out ones on the client. Each is
+ * logged once here; the pool discards broken clients, and the next query opens a new connection.
+ */
+function reportLostConnections(pool: pg.Pool, log: () => StoreLogger | undefined): void {
+  const reported = new WeakSet<pg.PoolClient>();
+  const report = (client: pg.PoolClient, err: Error) => {
+    if (reported.has(client)) return;
+    reported.add(client);
+    log()?.warn({ err }, 'a pooled PostgreSQL connection was lost');
+  };
+  pool.on('connect', (client) => client.on('error', (err) => report(client, err)));
+  pool.on('error', (err, client) => report(client, err));
 }
 
 const insertPersonSql = `INSERT INTO people (${PERSON_COLUMNS.join(', ')})
@@ -62,6 +102,7 @@ type Queryable = pg.Pool | pg.PoolClient;
 
 class PgStore implements PeopleStore {
   private readonly pool: ReadyPool;
+  logger: StoreLogger | undefined;
 
   constructor(
     pool: pg.Pool,
@@ -311,35 +352,39 @@ class PgStore implements PeopleStore {
     return this.pool.waitingCount;
   }
 
-  async subscribeToChanges(listener: (personId: string) => void): Promise<() => Promise<void>> {
-    // A connection of its own, outside the pool: LISTEN holds it for the life of the process.
-    const client = new pg.Client({ connectionString: this.connectionString });
-    // A lost connection only ends the notifications; the token cache's TTL remains the fallback.
-    client.on('error', () => undefined);
-    await client.connect();
-    const onNotification = (message: pg.Notification) => {
-      if (message.channel === CHANGES_CHANNEL && message.payload !== undefined) listener(message.payload);
-    };
-    client.on('notification', onNotification);
-    await client.query(`LISTEN ${CHANGES_CHANNEL}`);
-    return async () => {
-      client.off('notification', onNotification);
-      await client.end().catch(() => undefined);
-    };
+  setLogger(logger: StoreLogger): void {
+    this.logger = logger;
+  }
+
+  async subscribeToChanges(listener: ChangeListener): Promise<() => Promise<void>> {
+    const feed = new ChangeFeed(
+      {
+        connectionString: this.connectionString,
+        channel: CHANGES_CHANNEL,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        applicationName: APPLICATION_NAME,
+        log: () => this.logger,
+      },
+      listener,
+    );
+    await feed.start();
+    return () => feed.close();
   }
 
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let broken = false;
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK');
+      // On a lost connection ROLLBACK fails too: the caller gets the first error, the pool a broken client.
+      await client.query('ROLLBACK').catch(() => (broken = true));
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 }
