@@ -27,6 +27,7 @@ import { rejectOtherMethods } from './http/method-not-allowed.js';
 import { registerOperations } from './http/operations.js';
 import { registerOverloadProtection } from './http/overload.js';
 import { registerRateLimits } from './http/rate-limit.js';
+import { watchRedis } from './http/redis-watch.js';
 import { peopleRoutes } from './http/routes/people.js';
 import { trackingIdOf } from './http/tracking-id.js';
 import { ErrorBodySchema } from './schemas/error-body.js';
@@ -93,6 +94,7 @@ export async function buildApp({
   closeConnectionsGracefully(app, SHUTDOWN_GRACE_MS);
   const metrics = new AppMetrics();
   store.setLogger?.(app.log);
+  if (redis) watchRedis(redis, app.log, metrics);
   store = timedStore(store, metrics.observeStoreQuery);
 
   const activity = new ActivityTracker(store, settings.activityFlushMs, (err) =>

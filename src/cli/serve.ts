@@ -57,6 +57,11 @@ export async function serve({ config, demo, print }: ServeOptions): Promise<void
 }
 
 function connectRedis(url: string): Redis {
-  // Fail a command fast rather than queueing it while Redis is away: rate limiting then skips it.
-  return new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  return new Redis(url, {
+    // Fail a command fast rather than queueing it while Redis is away: rate limiting then skips it.
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    // Reconnect forever, soon after a blip and every second during an outage (logged by watchRedis).
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+  });
 }
