@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { LRUCache } from 'lru-cache';
 import { ForbiddenError, MESSAGES, RetryLaterError, UnauthorizedError } from '../domain/errors.js';
 import { hashToken } from '../domain/tokens.js';
 import { bearerTokenOf, type BearerToken } from '../http/bearer-token.js';
+import { FailedAuthentications } from '../http/failed-authentications.js';
 
 /**
  * Headers by which a proxy (reverse proxy, load balancer, CDN) tells where a request came from. A call
@@ -52,7 +52,8 @@ export function requireControlToken(
   now: () => number = Date.now,
 ): void {
   const isControlToken = token === undefined ? undefined : isSecret(token);
-  const failures = new FailureWindows(now);
+  // Real time, not the server's clock, which the control API itself can freeze.
+  const failures = new FailedAuthentications({ now }, CONTROL_FAILURES_PER_WINDOW, CONTROL_FAILURE_WINDOW_MS);
   scope.addHook('onRequest', async (request) => {
     if (isControlToken === undefined) {
       if (request.headers.authorization !== undefined) {
@@ -71,36 +72,4 @@ export function requireControlToken(
       throw new UnauthorizedError(MESSAGES.controlTokenRequired);
     }
   });
-}
-
-/**
- * Wrong control tokens per client address, in fixed windows of real time (not the server's clock,
- * which the control API itself can freeze). At most 10,000 addresses are remembered.
- */
-class FailureWindows {
-  private readonly windows = new LRUCache<string, { count: number; endsAt: number }>({ max: 10_000 });
-
-  constructor(private readonly now: () => number) {}
-
-  record(address: string): void {
-    const window = this.current(address);
-    if (window) window.count += 1;
-    else this.windows.set(address, { count: 1, endsAt: this.now() + CONTROL_FAILURE_WINDOW_MS });
-  }
-
-  /** Milliseconds until the address may try again; undefined while it may. */
-  blockedFor(address: string): number | undefined {
-    const window = this.current(address);
-    if (!window || window.count < CONTROL_FAILURES_PER_WINDOW) return undefined;
-    return window.endsAt - this.now();
-  }
-
-  private current(address: string): { count: number; endsAt: number } | undefined {
-    const window = this.windows.get(address);
-    if (window && this.now() >= window.endsAt) {
-      this.windows.delete(address);
-      return undefined;
-    }
-    return window;
-  }
 }

@@ -7,9 +7,9 @@ interface Window {
 }
 
 /**
- * Failed token lookups per client address, in fixed windows on the server's clock. Once an address has
- * spent its budget, its unknown tokens are refused without asking the store until the window ends: a
- * client sending made-up tokens costs one lookup per failure up to the budget, then none.
+ * Failed authentications per client address, in fixed windows on the given clock. Once an address has
+ * spent its budget, it is refused until the window ends: the rate limiter refuses its unknown person
+ * tokens without a store lookup, the control API every control call.
  */
 export class FailedAuthentications {
   private readonly windows: LRUCache<string, Window>;
