@@ -10,6 +10,7 @@ import { MESSAGES, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../src/domain/errors.
 import { cleanUp, lines, startServe, type ServeProcess } from './helpers/cli-process.js';
 import { parsePrometheusText, sampleValue } from './helpers/prometheus-text.js';
 import { call, cleanUpServers, writeTempFile, type Reply } from './helpers/spawn-server.js';
+import { runPeople } from './helpers/directory-files.js';
 import { createTestDatabase, TEST_PG_URL, TEST_STORE, type TestDatabase } from './helpers/test-database.js';
 
 // Database faults against real `rollcall serve` processes: PostgreSQL connections terminated under load
@@ -21,15 +22,7 @@ import { createTestDatabase, TEST_PG_URL, TEST_STORE, type TestDatabase } from '
 const PG = TEST_STORE === 'postgres';
 const run = randomBytes(6).toString('hex');
 const ORG = '0b200000-0000-4000-8000-000000000001';
-const entry = (n: number, name: string, roles: string[] = []) => ({
-  id: `0b200000-0000-4000-8000-0000000002${String(n).padStart(2, '0')}`,
-  orgId: ORG,
-  emails: [`${name}@faults.test`],
-  displayName: name,
-  created: '2025-06-01T00:00:00.000Z',
-  roles,
-  tokens: [`${name}-${run}`],
-});
+const entry = runPeople(ORG, '0b200000-0000-4000-8000-0000000002', 'faults.test', run);
 const P = {
   admin: entry(1, 'admin', ['id_full_admin']),
   reader: entry(2, 'reader'),

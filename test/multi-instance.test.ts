@@ -17,6 +17,7 @@ import {
   type Reply,
   type SpawnedServer,
 } from './helpers/spawn-server.js';
+import { runPeople } from './helpers/directory-files.js';
 import { createTestDatabase, TEST_STORE, type TestDatabase } from './helpers/test-database.js';
 
 // Several `rollcall serve` processes on one database.
@@ -51,15 +52,7 @@ const ARGS = [
 
 const ORG = '0b100000-0000-4000-8000-000000000001';
 const run = randomBytes(6).toString('hex');
-const entry = (n: number, name: string, roles: string[] = []) => ({
-  id: `0b100000-0000-4000-8000-0000000001${String(n).padStart(2, '0')}`,
-  orgId: ORG,
-  emails: [`${name}@multi.test`],
-  displayName: name,
-  created: '2025-06-01T00:00:00.000Z',
-  roles,
-  tokens: [`${name}-${run}`],
-});
+const entry = runPeople(ORG, '0b100000-0000-4000-8000-0000000001', 'multi.test', run);
 const P = {
   admin: entry(1, 'admin', ['id_full_admin']),
   victim: entry(2, 'victim'),

@@ -325,3 +325,20 @@ export async function readDatabase(file: string): Promise<{ orgs: OrgRecord[]; p
     await store.close();
   }
 }
+
+/**
+ * A maker of directory entries for tests that start servers on a shared database: person `n` of `org`
+ * gets the ID `<idPrefix><n, two digits>`, the email `<name>@<domain>` and one token, `<name>-<run>`,
+ * unique to this run.
+ */
+export function runPeople(org: string, idPrefix: string, domain: string, run: string) {
+  return (n: number, name: string, roles: string[] = []) => ({
+    id: `${idPrefix}${String(n).padStart(2, '0')}`,
+    orgId: org,
+    emails: [`${name}@${domain}`],
+    displayName: name,
+    created: '2025-06-01T00:00:00.000Z',
+    roles,
+    tokens: [`${name}-${run}`],
+  });
+}
