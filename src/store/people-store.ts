@@ -34,6 +34,7 @@ export interface PeopleStore {
    */
   readonly keepsPeople?: boolean;
   getPerson(id: string): Promise<PersonRecord | undefined>;
+  /** The people of `ids` that exist, in the order of `ids`. */
   getPeople(ids: readonly string[]): Promise<PersonRecord[]>;
   listPeople(query: PeopleQuery): Promise<PersonRecord[]>;
   /** Throws ConflictError when one of the emails belongs to someone already. */
@@ -52,7 +53,10 @@ export interface PeopleStore {
   deleteExpiredTokens(now: number): Promise<number>;
   /** Revokes one token; resolves to its person's id, or undefined when there was no such token. */
   deleteToken(hash: string): Promise<string | undefined>;
-  /** Every token record, expired or not (the control API keeps them to restore on reset). */
+  /**
+   * Every token record, expired or not, ordered by creation time and then hash (the control API keeps
+   * them to restore on reset).
+   */
   listTokens(): Promise<TokenRecord[]>;
 
   /**

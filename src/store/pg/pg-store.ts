@@ -123,9 +123,12 @@ class PgStore implements PeopleStore {
 
   async getPeople(ids: readonly string[]): Promise<PersonRecord[]> {
     if (ids.length === 0) return [];
-    const { rows } = await this.pool.query<PersonRow>('SELECT * FROM people WHERE id = ANY($1::text[])', [
-      ids,
-    ]);
+    // In the order of `ids`, as on SQLite: WITH ORDINALITY numbers the wanted IDs.
+    const { rows } = await this.pool.query<PersonRow>(
+      `SELECT people.* FROM UNNEST($1::text[]) WITH ORDINALITY AS wanted(id, n)
+       JOIN people ON people.id = wanted.id ORDER BY wanted.n`,
+      [ids],
+    );
     return rows.map(fromPersonRow);
   }
 

@@ -128,7 +128,7 @@ class SqliteStore implements PeopleStore {
         'DELETE FROM tokens WHERE hash = ? RETURNING person_id',
       ),
       allTokens: db.prepare<[], TokenRow & { hash: string }>(
-        'SELECT hash, person_id, expires_at FROM tokens ORDER BY rowid',
+        'SELECT hash, person_id, expires_at FROM tokens ORDER BY created_at, hash',
       ),
       setPresence: db.prepare(
         'UPDATE people SET presence_state = ?, last_activity = ?, status_sharing = ? WHERE id = ?',
