@@ -30,7 +30,10 @@ function program(): Command {
     )
     .option('--host <address>', `address to listen on (env ${ENV_NAMES.host}, default 127.0.0.1)`)
     .option('--port <port>', `port to listen on, 0 for any (env ${ENV_NAMES.port}, default 8080)`)
-    .option('--db <file>', `SQLite file or :memory: (env ${ENV_NAMES.db}, default ${DEFAULT_DB})`)
+    .option(
+      '--db <file or url>',
+      `SQLite file, :memory: or postgres:// URL (env ${ENV_NAMES.db}, default ${DEFAULT_DB})`,
+    )
     .option('--seed <file>', `directory file that replaces the directory at start (env ${ENV_NAMES.seed})`)
     .option(
       '--demo',
@@ -106,7 +109,10 @@ function program(): Command {
       '--expires <ISO date-time or duration>',
       'expiry, e.g. 2027-01-01T00:00:00Z or 12h (default: never)',
     )
-    .option('--db <file>', `SQLite file (env ${ENV_NAMES.db}, default ${DEFAULT_DB})`)
+    .option(
+      '--db <file or url>',
+      `SQLite file or postgres:// URL (env ${ENV_NAMES.db}, default ${DEFAULT_DB})`,
+    )
     .action(async (flags: { person: string; expires?: string; db?: string }) => {
       console.log(await createToken({ ...flags, db: databaseOf(flags.db) }));
     });
@@ -114,7 +120,10 @@ function program(): Command {
   cli
     .command('export')
     .description('Print the directory file of a database (tokens are never exported).')
-    .option('--db <file>', `SQLite file (env ${ENV_NAMES.db}, default ${DEFAULT_DB})`)
+    .option(
+      '--db <file or url>',
+      `SQLite file or postgres:// URL (env ${ENV_NAMES.db}, default ${DEFAULT_DB})`,
+    )
     .option('--output <file>', 'write to this file instead of standard output')
     .action(async (flags: { db?: string; output?: string }) => {
       const text = await exportDatabase(databaseOf(flags.db));
