@@ -1,6 +1,6 @@
 import { Type, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import { DirectoryFileSchema } from '../directory/directory-file-schema.js';
-import { EXPLICIT_PRESENCE_STATES, PRESENCE_STATUSES } from '../domain/model.js';
+import { EXPLICIT_PRESENCE_STATES, PRESENCE_STATUSES } from '../schemas/enums.js';
 import { ErrorBodyRef } from '../schemas/error-body.js';
 
 // Request and response shapes of the control API (/rollcall/v1/…, not part of Webex).

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { EXPLICIT_PRESENCE_STATES, PERSON_TYPES } from '../domain/model.js';
+import { EXPLICIT_PRESENCE_STATES, PERSON_TYPES } from '../schemas/enums.js';
 import { AddressSchema, PersonSchema, PhoneNumberSchema, SipAddressSchema } from '../schemas/person.js';
 
 // The directory file: a whole directory in one JSON document, for `--seed` and `rollcall export`.

@@ -1,4 +1,5 @@
-import type { PersonRecord, PresenceStatus } from './model.js';
+import type { PresenceStatus } from '../schemas/enums.js';
+import type { PersonRecord } from './model.js';
 
 /** "Active within the last 10 minutes"; "inactive" only once more than 10 minutes have passed. */
 export const ACTIVE_WINDOW_MS = 10 * 60 * 1000;

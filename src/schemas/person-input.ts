@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PHONE_NUMBER_TYPES } from '../domain/model.js';
+import { PHONE_NUMBER_TYPES } from './enums.js';
 import { AddressSchema } from './person.js';
 import { MAX_ITEMS, MAX_LENGTH, MULTI_LINE, Text } from './text.js';
 

@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { PERSON_TYPES, PHONE_NUMBER_TYPES, PRESENCE_STATUSES, SIP_ADDRESS_TYPES } from '../domain/model.js';
+import { PERSON_TYPES, PHONE_NUMBER_TYPES, PRESENCE_STATUSES, SIP_ADDRESS_TYPES } from './enums.js';
 
 // The Person as Webex sends it. Field order is the documentation's; every field but id, emails,
 // displayName, orgId, created and type is optional and absent (never null) when not configured.
