@@ -15,9 +15,11 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+export type TestStore = typeof TEST_STORE;
+
 /** A fresh, empty database for one test server: a temp SQLite file, or a new PostgreSQL schema. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  if (TEST_STORE === 'sqlite') {
+export async function createTestDatabase(store: TestStore = TEST_STORE): Promise<TestDatabase> {
+  if (store === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'rollcall-test-'));
     return {
       url: join(dir, 'rollcall.db'),
