@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { PeopleStore } from '../src/store/people-store.js';
+import type { PeopleStore } from '../src/domain/people-store.js';
 import { openStore } from '../src/store/open-store.js';
 import { withClient } from './pg-schema.js';
 import type { QueryPlan } from './scale-plans.js';

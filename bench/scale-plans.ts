@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { PeopleStore } from '../src/store/people-store.js';
+import type { PeopleStore } from '../src/domain/people-store.js';
 import { openStore } from '../src/store/open-store.js';
 
 // The query plans of the list queries on the imported database: the store is asked as the server

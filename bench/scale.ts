@@ -27,7 +27,7 @@ import { failedRequests, percentile, runLoad, stopLoad, type BenchRequest, type 
 import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.js';
 import { explainPgListQueries, schemaBytes, SEQ_SCAN_MIN_ROWS } from './scale-plans-pg.js';
 import { explainListQueries, type QueryPlan } from './scale-plans.js';
-import type { PeopleStore } from '../src/store/people-store.js';
+import type { PeopleStore } from '../src/domain/people-store.js';
 import { build } from './build.js';
 import { interrupted, makeTempDir, runBench, UsageError } from './lifecycle.js';
 import { alignTable } from './report.js';

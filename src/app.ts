@@ -32,7 +32,7 @@ import { peopleRoutes } from './http/routes/people.js';
 import { trackingIdOf } from './http/tracking-id.js';
 import { ErrorBodySchema } from './schemas/error-body.js';
 import { PersonSchema } from './schemas/person.js';
-import type { PeopleStore } from './store/people-store.js';
+import type { PeopleStore } from './domain/people-store.js';
 import { timedStore } from './store/timed-store.js';
 
 export type AppSettings = Pick<

@@ -10,7 +10,7 @@ import { ManualClock } from '../src/domain/clock.js';
 import type { OrgRecord, PersonRecord } from '../src/domain/model.js';
 import { hashToken } from '../src/domain/tokens.js';
 import { openStore } from '../src/store/open-store.js';
-import type { PeopleStore } from '../src/store/people-store.js';
+import type { PeopleStore } from '../src/domain/people-store.js';
 import { cleanUp, tempDir } from './helpers/cli-process.js';
 import {
   ALICE,

@@ -8,7 +8,7 @@ import { resolveConfig } from '../src/config/config.js';
 import type { DirectoryFile } from '../src/directory/directory-file-schema.js';
 import { ManualClock } from '../src/domain/clock.js';
 import { openStore } from '../src/store/open-store.js';
-import type { PeopleStore } from '../src/store/people-store.js';
+import type { PeopleStore } from '../src/domain/people-store.js';
 import { timedStore } from '../src/store/timed-store.js';
 import { cleanUp, lines, startServe } from './helpers/cli-process.js';
 import { parsePrometheusText, sampleValue, type Family } from './helpers/prometheus-text.js';

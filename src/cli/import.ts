@@ -9,7 +9,7 @@ import { readDirectoryEntries } from '../directory/read-directory-stream.js';
 import { systemClock } from '../domain/clock.js';
 import { resolveUuidRef } from '../domain/ids.js';
 import { hashToken } from '../domain/tokens.js';
-import type { ImportCounts } from '../store/people-store.js';
+import type { ImportCounts } from '../domain/people-store.js';
 import { openStore } from '../store/open-store.js';
 
 // `rollcall import <file>`: replaces the directory with a directory file of any size. The file is read

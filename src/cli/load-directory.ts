@@ -4,7 +4,7 @@ import { toIso } from '../domain/clock.js';
 import { DirectoryFileError, parseDirectory, parseDirectoryFile } from '../directory/parse-directory.js';
 import { DEMO_TOKEN_HOLDERS, demoDirectory } from '../directory/demo-directory.js';
 import { TokenService } from '../domain/token-service.js';
-import type { PeopleStore } from '../store/people-store.js';
+import type { PeopleStore } from '../domain/people-store.js';
 
 const DEMO_META_KEY = 'demo';
 const DEMO_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;

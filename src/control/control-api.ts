@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ActivityTracker } from '../domain/activity-tracker.js';
 import type { AuthService } from '../domain/auth-service.js';
 import type { ControllableClock } from '../domain/clock.js';
-import type { PeopleStore } from '../store/people-store.js';
+import type { PeopleStore } from '../domain/people-store.js';
 import { clockRoutes } from './clock-routes.js';
 import { requireControlToken } from './control-auth.js';
 import type { ControlOptions } from './control-options.js';

@@ -7,7 +7,7 @@ import type { AuthService } from '../domain/auth-service.js';
 import type { Clock } from '../domain/clock.js';
 import { BadRequestError, ConflictError } from '../domain/errors.js';
 import type { Directory } from '../domain/model.js';
-import type { PeopleStore } from '../store/people-store.js';
+import type { PeopleStore } from '../domain/people-store.js';
 
 export interface DirectoryCounts {
   orgs: number;

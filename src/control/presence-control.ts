@@ -7,7 +7,7 @@ import type { PersonRecord } from '../domain/model.js';
 import type { ExplicitPresenceState, PresenceStatus } from '../schemas/enums.js';
 import { findPersonId } from '../domain/person-ref.js';
 import { derivePresenceStatus } from '../domain/presence.js';
-import type { PeopleStore, StoredPresence } from '../store/people-store.js';
+import type { PeopleStore, StoredPresence } from '../domain/people-store.js';
 import { parseIsoTime } from './time-input.js';
 
 /** A partial update: an absent field keeps its value, `null` clears it. */

@@ -5,7 +5,7 @@ import { encodeHydraId } from '../domain/ids.js';
 import { findPersonId } from '../domain/person-ref.js';
 import { TokenService, UnknownPersonError } from '../domain/token-service.js';
 import { hashToken } from '../domain/tokens.js';
-import type { PeopleStore } from '../store/people-store.js';
+import type { PeopleStore } from '../domain/people-store.js';
 import { parseDuration, parseIsoTime } from './time-input.js';
 
 export interface TokenGrant {

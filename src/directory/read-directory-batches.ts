@@ -1,7 +1,8 @@
 import { extname } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Directory } from '../domain/model.js';
-import { toDirectoryBatch, type DirectoryBatch } from '../store/directory-batch.js';
+import type { DirectoryBatch } from '../domain/people-store.js';
+import { toDirectoryBatch } from '../store/directory-batch.js';
 import { DirectoryFileError, parseDirectory } from './parse-directory.js';
 import { readDirectoryEntries } from './read-directory-stream.js';
 

@@ -1,4 +1,4 @@
-import type { PeopleStore } from '../store/people-store.js';
+import type { PeopleStore } from './people-store.js';
 
 /**
  * Records that a person used their token, in memory, and writes the latest time per person to the

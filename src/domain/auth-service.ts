@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { PeopleStore } from '../store/people-store.js';
+import type { PeopleStore } from './people-store.js';
 import { makeCaller, type Caller } from './caller.js';
 import type { Clock } from './clock.js';
 import { UnauthorizedError } from './errors.js';

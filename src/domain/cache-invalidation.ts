@@ -1,4 +1,4 @@
-import type { PeopleStore } from '../store/people-store.js';
+import type { PeopleStore } from './people-store.js';
 import type { AuthService } from './auth-service.js';
 
 /**

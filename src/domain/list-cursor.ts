@@ -1,4 +1,4 @@
-import type { ListCursor } from '../store/people-store.js';
+import type { ListCursor } from './people-store.js';
 import { BadRequestError } from './errors.js';
 
 // The `after` cursor is opaque to clients: base64url of [lowercased displayName, id] of the last item.

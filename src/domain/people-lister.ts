@@ -1,5 +1,5 @@
 import type { Person } from '../schemas/person.js';
-import { cursorOf, type PeopleQuery, type PeopleStore } from '../store/people-store.js';
+import { cursorOf, type PeopleQuery, type PeopleStore } from './people-store.js';
 import { isAdminOf, type Caller } from './caller.js';
 import { BadRequestError, ForbiddenError, MESSAGES } from './errors.js';
 import { decodeHydraId, encodeHydraId, resolveOpaqueRef, resolveUuidRef } from './ids.js';

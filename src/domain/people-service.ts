@@ -1,5 +1,5 @@
 import type { Person } from '../schemas/person.js';
-import type { PeopleStore } from '../store/people-store.js';
+import type { PeopleStore } from './people-store.js';
 import type { Caller } from './caller.js';
 import { MESSAGES, NotFoundError } from './errors.js';
 import { resolveUuidRef } from './ids.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PersonCreateBody, PersonUpdateBody } from '../schemas/person-input.js';
 import type { Person } from '../schemas/person.js';
-import type { PeopleStore } from '../store/people-store.js';
+import type { PeopleStore } from './people-store.js';
 import type { AuthService } from './auth-service.js';
 import { canWriteIn, type Caller } from './caller.js';
 import type { Clock } from './clock.js';

@@ -1,4 +1,4 @@
-import type { PeopleStore } from '../store/people-store.js';
+import type { PeopleStore } from './people-store.js';
 import { resolveUuidRef } from './ids.js';
 
 /** The stored id of the person `ref` names (hydra ID, UUID or email address); undefined if none. */

@@ -1,4 +1,4 @@
-import type { PeopleStore } from '../store/people-store.js';
+import type { PeopleStore } from './people-store.js';
 import type { Clock } from './clock.js';
 import { findPersonId } from './person-ref.js';
 import { generateToken, hashToken } from './tokens.js';

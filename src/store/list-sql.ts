@@ -1,4 +1,4 @@
-import type { PeopleQuery } from './people-store.js';
+import type { PeopleQuery } from '../domain/people-store.js';
 
 /** What differs between the SQL backends in a list query; each capability says why it exists. */
 export interface ListDialect {

@@ -1,4 +1,4 @@
-import type { PeopleStore } from './people-store.js';
+import type { PeopleStore } from '../domain/people-store.js';
 import { openPgStore } from './pg/pg-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 

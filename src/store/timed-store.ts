@@ -1,4 +1,4 @@
-import type { PeopleStore } from './people-store.js';
+import type { PeopleStore } from '../domain/people-store.js';
 
 /** Told about every query a store answers: the method's name, its duration and whether it succeeded. */
 export type StoreQueryObserver = (method: string, seconds: number, outcome: 'ok' | 'error') => void;

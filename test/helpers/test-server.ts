@@ -4,7 +4,7 @@ import { buildApp, type AppSettings } from '../../src/app.js';
 import { parseDirectory } from '../../src/directory/parse-directory.js';
 import type { DirectoryFile } from '../../src/directory/directory-file-schema.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import type { PeopleStore } from '../../src/store/people-store.js';
+import type { PeopleStore } from '../../src/domain/people-store.js';
 import type { ControlOptions } from '../../src/control/control-options.js';
 import { openStore } from '../../src/store/open-store.js';
 import { resolveConfig } from '../../src/config/config.js';

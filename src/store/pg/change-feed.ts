@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { ChangeListener, StoreLogger } from '../people-store.js';
+import type { ChangeListener, StoreLogger } from '../../domain/people-store.js';
 
 /** Retries after a lost LISTEN connection: the first one soon, then doubling up to the cap, forever. */
 export const FIRST_RETRY_MS = 100;

@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import type { OrgRecord, TokenRecord } from '../../domain/model.js';
-import type { DirectoryBatch, PersonValues } from '../directory-batch.js';
-import type { ImportCounts } from '../people-store.js';
+import type { DirectoryBatch, ImportCounts, PersonValues } from '../../domain/people-store.js';
 import { PERSON_COLUMNS } from '../person-row.js';
 
 // `rollcall import` on PostgreSQL: the whole directory replaced in one transaction (a bad file or a

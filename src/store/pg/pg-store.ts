@@ -9,8 +9,8 @@ import type {
   PeopleStore,
   StoredPresence,
   StoreLogger,
-} from '../people-store.js';
-import type { DirectoryBatch } from '../directory-batch.js';
+} from '../../domain/people-store.js';
+import type { DirectoryBatch } from '../../domain/people-store.js';
 import {
   fromPersonRow,
   PERSON_COLUMNS,

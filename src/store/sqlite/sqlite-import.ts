@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { OrgRecord } from '../../domain/model.js';
-import type { DirectoryBatch } from '../directory-batch.js';
-import type { ImportCounts } from '../people-store.js';
+import type { DirectoryBatch, ImportCounts } from '../../domain/people-store.js';
 import { PERSON_COLUMNS } from '../person-row.js';
 
 // `rollcall import` on SQLite: the whole directory replaced in one transaction (a bad file or a crash

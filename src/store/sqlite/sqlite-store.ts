@@ -1,8 +1,13 @@
 import Database from 'better-sqlite3';
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../../domain/model.js';
 import { ConflictError, MESSAGES } from '../../domain/errors.js';
-import type { ImportCounts, PeopleQuery, PeopleStore, StoredPresence } from '../people-store.js';
-import type { DirectoryBatch } from '../directory-batch.js';
+import type {
+  DirectoryBatch,
+  ImportCounts,
+  PeopleQuery,
+  PeopleStore,
+  StoredPresence,
+} from '../../domain/people-store.js';
 import {
   fromPersonRow,
   PERSON_COLUMNS,

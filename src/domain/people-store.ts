@@ -1,8 +1,8 @@
-import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../domain/model.js';
-import type { DirectoryBatch } from './directory-batch.js';
+import type { Directory, OrgRecord, PersonRecord, TokenRecord } from './model.js';
 
 /**
- * Everything Rollcall keeps, behind one interface with one implementation per backend.
+ * Everything Rollcall keeps, behind one interface with one implementation per backend (src/store).
+ * The domain owns the interface; the stores implement it and raise the domain's errors.
  * "Not found" is `undefined`, never an exception: the service decides what it means.
  */
 /** Lists are ordered by (lowercased displayName, id); a cursor is the last item's pair. */
@@ -130,4 +130,20 @@ export interface ImportCounts {
   orgs: number;
   people: number;
   tokens: number;
+}
+
+/** One person as a row of the people table: the values of the store's columns, in its column order. */
+export type PersonValues = (string | number | null)[];
+
+/**
+ * A slice of a directory being imported, already in the form the tables take. `rollcall import` builds
+ * it in the thread that reads the file (store/directory-batch.ts), so the thread that writes the
+ * database only inserts; flat arrays of strings and numbers are also quicker to pass between threads
+ * than nested records.
+ */
+export interface DirectoryBatch {
+  people: PersonValues[];
+  /** Every email of those people, lowercased, with the person's ID. */
+  emails: [emailLower: string, personId: string][];
+  tokens: TokenRecord[];
 }
