@@ -33,6 +33,7 @@ import { trackingIdOf } from './http/tracking-id.js';
 import { ErrorBodySchema } from './schemas/error-body.js';
 import { PersonSchema } from './schemas/person.js';
 import type { PeopleStore } from './domain/people-store.js';
+import { keepsPeople } from './store/open-store.js';
 import { timedStore } from './store/timed-store.js';
 
 export type AppSettings = Pick<
@@ -95,6 +96,7 @@ export async function buildApp({
   const metrics = new AppMetrics();
   store.setLogger?.(app.log);
   if (redis) watchRedis(redis, app.log, metrics);
+  const rememberFormatting = keepsPeople(store);
   store = timedStore(store, metrics.observeStoreQuery);
 
   const activity = new ActivityTracker(store, settings.activityFlushMs, (err) =>
@@ -106,7 +108,7 @@ export async function buildApp({
   });
   const presenter = new PersonPresenter(activity, clock, { flagsAsBooleans: settings.flagsAsBooleans });
   const people = {
-    reader: new PeopleService(store, presenter),
+    reader: new PeopleService(store, presenter, { rememberFormatting }),
     lister: new PeopleLister(store, presenter),
     writer: new PeopleWriter(store, presenter, auth, clock),
   };

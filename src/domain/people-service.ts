@@ -9,11 +9,20 @@ export interface ReadOptions {
   callingData: boolean;
 }
 
+export interface ReaderSettings {
+  /**
+   * The store answers with the same record object for the same person until the person changes, so
+   * the formatting of a person read one by one may be kept with the record (see person-view.ts).
+   */
+  rememberFormatting: boolean;
+}
+
 /** Get Person Details and Get My Own Details. */
 export class PeopleService {
   constructor(
     private readonly store: PeopleStore,
     private readonly presenter: PersonPresenter,
+    private readonly settings: ReaderSettings,
   ) {}
 
   async getPerson(caller: Caller, personRef: string, options: ReadOptions): Promise<Person> {
@@ -31,7 +40,7 @@ export class PeopleService {
     return this.presenter.present(person, caller, {
       callingData: options.callingData,
       presence: true,
-      rememberFormatting: this.store.keepsPeople === true,
+      rememberFormatting: this.settings.rememberFormatting,
     });
   }
 }

@@ -28,11 +28,6 @@ export function cursorOf(person: PersonRecord): ListCursor {
 }
 
 export interface PeopleStore {
-  /**
-   * getPerson answers with the same record object for the same stored person until it changes (the
-   * store keeps people in memory): what is derived from a record may be kept with it.
-   */
-  readonly keepsPeople?: boolean;
   getPerson(id: string): Promise<PersonRecord | undefined>;
   /** The people of `ids` that exist, in the order of `ids`. */
   getPeople(ids: readonly string[]): Promise<PersonRecord[]>;

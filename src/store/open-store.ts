@@ -1,6 +1,6 @@
 import type { PeopleStore } from '../domain/people-store.js';
 import { openPgStore } from './pg/pg-store.js';
-import { openSqliteStore } from './sqlite/sqlite-store.js';
+import { isSqliteStore, openSqliteStore } from './sqlite/sqlite-store.js';
 
 export interface StoreOptions {
   /** PostgreSQL connection pool size. */
@@ -21,4 +21,12 @@ export function openStore(db: string, options: StoreOptions = {}): PeopleStore {
     return openPgStore(db, { poolSize: options.poolSize ?? 10, migrate: options.migrate ?? true });
   }
   return openSqliteStore(db, options);
+}
+
+/**
+ * Whether `store` answers getPerson with the same record object for the same person until it changes
+ * (SQLite keeps people in memory), so that what is derived from a record may be kept with it.
+ */
+export function keepsPeople(store: PeopleStore): boolean {
+  return isSqliteStore(store);
 }

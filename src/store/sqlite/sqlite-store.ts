@@ -89,8 +89,12 @@ const updatePersonSql = `UPDATE people SET ${UPDATABLE_PERSON_COLUMNS.map((c) =>
 const insertPersonSql = `INSERT INTO people (${PERSON_COLUMNS.join(', ')})
   VALUES (${PERSON_COLUMNS.map((c) => `@${c}`).join(', ')})`;
 
+/** Whether `store` is a SQLite store (not wrapped): the one that keeps people in memory. */
+export function isSqliteStore(store: PeopleStore): boolean {
+  return store instanceof SqliteStore;
+}
+
 class SqliteStore implements PeopleStore {
-  readonly keepsPeople = true;
   private readonly statements;
   private readonly listStatements = new Map<string, Database.Statement<unknown[], string>>();
   private readonly cache: PersonCache;
