@@ -6,7 +6,7 @@ import { ControllableClock } from '../domain/clock.js';
 import { openStore } from '../store/open-store.js';
 import { Redis } from 'ioredis';
 import { tuneHeapForServing } from './heap-tuning.js';
-import { isDemo, loadDemo, mintDemoTokens, seedFromFile } from './load-directory.js';
+import { isDemo, loadDemo, mintDemoTokens, seedFromFile } from '../directory/load-directory.js';
 
 export interface ServeOptions {
   config: Config;

@@ -1,4 +1,4 @@
-import { isDemo, markDemo } from '../cli/load-directory.js';
+import { isDemo, markDemo } from '../directory/load-directory.js';
 import { exportDirectory } from '../directory/export-directory.js';
 import type { DirectoryFile } from '../directory/directory-file-schema.js';
 import { DirectoryFileError, parseDirectory } from '../directory/parse-directory.js';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Clock } from '../domain/clock.js';
 import { toIso } from '../domain/clock.js';
-import { DirectoryFileError, parseDirectory, parseDirectoryFile } from '../directory/parse-directory.js';
-import { DEMO_TOKEN_HOLDERS, demoDirectory } from '../directory/demo-directory.js';
+import { DirectoryFileError, parseDirectory, parseDirectoryFile } from './parse-directory.js';
+import { DEMO_TOKEN_HOLDERS, demoDirectory } from './demo-directory.js';
 import { TokenService } from '../domain/token-service.js';
 import type { PeopleStore } from '../domain/people-store.js';
 
