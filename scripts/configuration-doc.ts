@@ -37,6 +37,18 @@ booleans are \`true\` or \`false\` in any case. An empty environment variable co
 `;
 
 const FOOTER = `
+Notes:
+
+- \`port\` \`0\` picks any free port; the line \`Rollcall listening on http://HOST:PORT\` says which.
+- \`db\` \`:memory:\` is a SQLite database that lives as long as the process.
+- \`flagsAsBooleans\`: the documentation shows the strings; the live service has been seen to send
+  booleans.
+- \`requestTimeoutMs\`: the head of a request must arrive within 10 s, or within this if it is less;
+  raise it for directory uploads over slow links. More in [operations.md](operations.md#slow-clients-and-malformed-requests).
+- \`rateLimit\` counts per token only for real tokens, per client address otherwise; see
+  [operations.md](operations.md#rate-limits-and-overload).
+- \`logLevel\`: JSON lines (pino); \`info\` logs every request, each line with its tracking ID.
+
 Two flags of \`rollcall serve\` are not settings: \`--config <file>\` (above) and \`--demo\`, which loads
 the demo directory into an empty database (on by default only when no database is given at all).
 
