@@ -137,7 +137,7 @@ describe('the clock', () => {
         { mode: 'paused' },
         "Invalid field 'mode' in the request body: must be equal to one of the allowed values.",
       ],
-      [{ speed: 2 }, 'Invalid request body: must NOT have additional properties.'],
+      [{ speed: 2 }, "Unknown field 'speed' in the request body."],
     ];
     for (const [body, message] of cases) {
       assertError(await control(server, 'PUT', '/clock', { body }), 400, message, JSON.stringify(body));
