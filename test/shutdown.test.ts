@@ -13,8 +13,10 @@ import { createTestDatabase } from './helpers/test-database.js';
 after(cleanUp);
 
 const CLIENTS = 8;
-/** Traffic before the signal, and the longest a client loop may run (it stops once refused). */
-const WARM_UP_MS = 400;
+/** Answers before the signal (at most WARM_UP_LIMIT_MS of traffic), and the longest a client loop may
+ * run (it stops once refused). */
+const WARM_UP_ANSWERS = 2 * CLIENTS;
+const WARM_UP_LIMIT_MS = 15_000;
 const LOOP_LIMIT_MS = 20_000;
 const STOP_MS = 8000;
 
@@ -55,7 +57,7 @@ function post(port: number, agent: http.Agent, email: string): Promise<Outcome> 
 }
 
 /** Posts new people back to back until the server refuses connections (or LOOP_LIMIT_MS pass). */
-async function client(port: number, n: number): Promise<Outcome[]> {
+async function client(port: number, n: number, progress: { answered: number }): Promise<Outcome[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const outcomes: Outcome[] = [];
   const deadline = Date.now() + LOOP_LIMIT_MS;
@@ -63,6 +65,7 @@ async function client(port: number, n: number): Promise<Outcome[]> {
     for (let i = 0; Date.now() < deadline; i++) {
       const outcome = await post(port, agent, `c${n}-${i}@acme.test`);
       outcomes.push(outcome);
+      if ('status' in outcome) progress.answered += 1;
       if ('error' in outcome && outcome.error === 'ECONNREFUSED') break;
     }
   } finally {
@@ -86,8 +89,11 @@ describe('SIGTERM during keep-alive write traffic', () => {
       '1000000',
     ]);
     try {
-      const clients = Array.from({ length: CLIENTS }, (_, n) => client(server.port, n));
-      await sleep(WARM_UP_MS);
+      const progress = { answered: 0 };
+      const clients = Array.from({ length: CLIENTS }, (_, n) => client(server.port, n, progress));
+      // Traffic under way before the signal, however busy the machine is.
+      const warmUpEnds = Date.now() + WARM_UP_LIMIT_MS;
+      while (progress.answered < WARM_UP_ANSWERS && Date.now() < warmUpEnds) await sleep(20);
       const exit = await server.stop('SIGTERM', STOP_MS);
       const outcomes = (await Promise.all(clients)).flat();
       assert.deepEqual({ code: exit.code, signal: exit.signal }, { code: 0, signal: null });
