@@ -9,7 +9,7 @@ import { AuthService } from './domain/auth-service.js';
 import { CacheInvalidation } from './domain/cache-invalidation.js';
 import type { ControllableClock } from './domain/clock.js';
 import { PeopleLister } from './domain/people-lister.js';
-import { PeopleService } from './domain/people-service.js';
+import { PeopleReader } from './domain/people-reader.js';
 import { PeopleWriter } from './domain/people-writer.js';
 import { PersonPresenter } from './domain/person-presenter.js';
 import { requireBearerToken, shareTokenLookups } from './http/auth.js';
@@ -108,7 +108,7 @@ export async function buildApp({
   });
   const presenter = new PersonPresenter(activity, clock, { flagsAsBooleans: settings.flagsAsBooleans });
   const people = {
-    reader: new PeopleService(store, presenter, { rememberFormatting }),
+    reader: new PeopleReader(store, presenter, { rememberFormatting }),
     lister: new PeopleLister(store, presenter),
     writer: new PeopleWriter(store, presenter, auth, clock),
   };

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { PeopleLister } from '../../domain/people-lister.js';
-import type { PeopleService } from '../../domain/people-service.js';
+import type { PeopleReader } from '../../domain/people-reader.js';
 import type { PeopleWriter } from '../../domain/people-writer.js';
 import { ErrorBodyRef } from '../../schemas/error-body.js';
 import { PersonCreateBodySchema, PersonUpdateBodySchema } from '../../schemas/person-input.js';
@@ -30,7 +30,7 @@ const PersonOrId = Type.Union([
 ]);
 
 export interface PeopleRouteDeps {
-  reader: PeopleService;
+  reader: PeopleReader;
   lister: PeopleLister;
   writer: PeopleWriter;
 }

@@ -18,7 +18,7 @@ export interface ReaderSettings {
 }
 
 /** Get Person Details and Get My Own Details. */
-export class PeopleService {
+export class PeopleReader {
   constructor(
     private readonly store: PeopleStore,
     private readonly presenter: PersonPresenter,
