@@ -2,21 +2,17 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertError,
   DirectoryModel,
-  hydra,
-  MESSAGES,
   NOW,
   ok,
   peopleSnapshot,
-  tokenOf,
-  send,
-  unhydra,
-  uuid,
-  type Json,
   type PersonEntry,
+  send,
   TEST_SETTINGS,
+  tokenOf,
+  uuid,
 } from './helpers/people-fixtures.js';
+import { assertError, hydra, type Json, MESSAGES, unhydra } from './helpers/wire.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 // Writes are all or nothing: a refused create or update leaves no trace (no half-written person, no

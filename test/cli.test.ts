@@ -11,7 +11,6 @@ import {
   getJson,
   lines,
   LISTENING,
-  RawConnection,
   runCli,
   signalOnListeningLine,
   sleep,
@@ -19,9 +18,9 @@ import {
   tempDir,
   type ServeProcess,
 } from './helpers/cli-process.js';
+import { RawConnection } from './helpers/raw-connection.js';
 import {
   ALICE,
-  hydra,
   readDatabase,
   RICH_TOKENS,
   richDirectory,
@@ -30,6 +29,7 @@ import {
   smallDirectory,
   writeJson,
 } from './helpers/directory-files.js';
+import { hydra } from './helpers/wire.js';
 
 // `node bin/rollcall.js …` as a user runs it: real child processes, real SQLite files in temp dirs,
 // real HTTP on 127.0.0.1. Every child is killed in `after`, and every wait is bounded.

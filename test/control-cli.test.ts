@@ -41,7 +41,7 @@ before(() => {
   writeFileSync(seed, JSON.stringify(controlDirectory()));
 });
 after(async () => {
-  cleanUp();
+  await cleanUp();
   for (const database of databases) await database.drop();
 });
 

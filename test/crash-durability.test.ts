@@ -4,13 +4,7 @@ import { after, test } from 'node:test';
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { DirectoryFile } from '../src/directory/directory-file-schema.js';
-import {
-  call,
-  cleanUpServers,
-  spawnServer,
-  writeTempFile,
-  type SpawnedServer,
-} from './helpers/spawn-server.js';
+import { call, cleanUp, spawnServer, writeTempFile, type ServeProcess } from './helpers/cli-process.js';
 import { createTestDatabase, TEST_STORE, type TestDatabase } from './helpers/test-database.js';
 
 // Durability and atomicity across a crash (docs/adr/0002, 0004): `rollcall serve` is SIGKILLed in the
@@ -103,7 +97,7 @@ interface Write {
 
 let database: TestDatabase | undefined;
 after(async () => {
-  await cleanUpServers();
+  await cleanUp();
   await database?.drop();
 });
 
@@ -190,7 +184,7 @@ test(`${TEST_STORE}: writes answered before a SIGKILL survive it exactly; unansw
   process.kill(first.pid, 'SIGKILL');
   const inFlightAtKill = writes.filter((w) => w.outcome === 'pending').length;
   const killedAt = Date.now() - start;
-  assert.deepEqual(await first.exited, { code: null, signal: 'SIGKILL' });
+  assert.deepEqual(await first.exited(), { code: null, signal: 'SIGKILL' });
   await Promise.all(workers);
 
   const acked = writes.filter((w) => w.outcome === 'acked');
@@ -316,7 +310,7 @@ function withoutPresence(person: Json): Json {
 }
 
 /** Every person of the admin's org, page by page (following the Link header). */
-async function listAll(server: SpawnedServer, token: string): Promise<Json[]> {
+async function listAll(server: ServeProcess, token: string): Promise<Json[]> {
   const people: Json[] = [];
   let path: string | undefined = '/v1/people?max=1000&callingData=false';
   for (let pages = 0; path !== undefined; pages++) {

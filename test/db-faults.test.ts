@@ -7,9 +7,16 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { DirectoryFile } from '../src/directory/directory-file-schema.js';
 import { MESSAGES, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../src/domain/errors.js';
-import { cleanUp, lines, startServe, type ServeProcess } from './helpers/cli-process.js';
+import {
+  call,
+  cleanUp,
+  lines,
+  startServe,
+  writeTempFile,
+  type Reply,
+  type ServeProcess,
+} from './helpers/cli-process.js';
 import { parsePrometheusText, sampleValue } from './helpers/prometheus-text.js';
-import { call, cleanUpServers, writeTempFile, type Reply } from './helpers/spawn-server.js';
 import { runPeople } from './helpers/directory-files.js';
 import { createTestDatabase, TEST_PG_URL, TEST_STORE, type TestDatabase } from './helpers/test-database.js';
 
@@ -161,8 +168,7 @@ function lightLoad(servers: Record<'A' | 'B', ServeProcess>) {
 }
 
 after(async () => {
-  cleanUp();
-  await cleanUpServers();
+  await cleanUp();
 });
 
 describe('PostgreSQL connections terminated under load', { skip: !PG && 'PostgreSQL only' }, () => {

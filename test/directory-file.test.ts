@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { seedFromFile } from '../src/cli/load-directory.js';
+import { seedFromFile } from '../src/directory/load-directory.js';
 import type { DirectoryFile } from '../src/directory/directory-file-schema.js';
 import { exportDirectory } from '../src/directory/export-directory.js';
 import { DirectoryFileError, parseDirectory, parseDirectoryFile } from '../src/directory/parse-directory.js';
@@ -16,7 +16,6 @@ import {
   ALICE,
   ALICE_TOKEN_EXPIRES,
   HELPER_BOT,
-  hydra,
   ORG_ACME,
   ORG_GLOBEX,
   ORG_NORTHWIND,
@@ -29,6 +28,7 @@ import {
   UUID_V4,
   writeJson,
 } from './helpers/directory-files.js';
+import { hydra } from './helpers/wire.js';
 
 type Stored = { orgs: OrgRecord[]; people: PersonRecord[] };
 

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import { Rng } from '../src/domain/seeded-random.js';
-import { hydra, NOW, peopleSnapshot, TEST_SETTINGS, uuid } from './helpers/people-fixtures.js';
-import { RawConnection, type RawResponse } from './helpers/cli-process.js';
+import { NOW, peopleSnapshot, TEST_SETTINGS, uuid } from './helpers/people-fixtures.js';
+import { hydra } from './helpers/wire.js';
+import { RawConnection, type RawResponse } from './helpers/raw-connection.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 // A seeded fuzz of the People API over raw HTTP on loopback: malformed IDs, query strings, headers,

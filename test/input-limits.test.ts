@@ -2,17 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { exportDirectory } from '../src/directory/export-directory.js';
 import { parseDirectory } from '../src/directory/parse-directory.js';
-import {
-  assertError,
-  hydra,
-  NOW,
-  ok,
-  peopleSnapshot,
-  send,
-  uuid,
-  type Json,
-  TEST_SETTINGS,
-} from './helpers/people-fixtures.js';
+import { NOW, ok, peopleSnapshot, send, TEST_SETTINGS, uuid } from './helpers/people-fixtures.js';
+import { assertError, hydra, type Json } from './helpers/wire.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 // What a Create or Update body may hold (src/schemas/text.ts, src/domain/email.ts): bounded strings

@@ -1,24 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertError,
   DirectoryModel,
-  hydra,
-  iso,
-  MESSAGES,
   NOW,
-  personMaker,
   ok,
-  paddedHydra,
+  type PersonEntry,
+  personMaker,
   send,
   sortPeople,
-  uuid,
-  type Json,
-  type PersonEntry,
-  type ViewOptions,
   TEST_SETTINGS,
-  sdkFingerprint,
+  uuid,
+  type ViewOptions,
 } from './helpers/people-fixtures.js';
+import { assertError, hydra, iso, type Json, MESSAGES, paddedHydra, sdkFingerprint } from './helpers/wire.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 // List People (GET /v1/people), every parameter, with the rules of docs/people-api.md Part A:

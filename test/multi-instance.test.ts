@@ -11,14 +11,15 @@ import { PG_MIGRATIONS } from '../src/store/pg/migrations.js';
 import { SQLITE_MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import {
   call,
-  cleanUpServers,
+  cleanUp,
   spawnServer,
   writeTempFile,
   type Reply,
-  type SpawnedServer,
-} from './helpers/spawn-server.js';
+  type ServeProcess,
+} from './helpers/cli-process.js';
 import { runPeople } from './helpers/directory-files.js';
 import { createTestDatabase, TEST_STORE, type TestDatabase } from './helpers/test-database.js';
+import { assertError } from './helpers/wire.js';
 
 // Several `rollcall serve` processes on one database.
 // PostgreSQL: every read goes to the database, so writes are seen by the other instance at once; a
@@ -78,13 +79,6 @@ const idOf = (body: unknown): string => {
   return id as string;
 };
 
-function assertError(reply: Reply, status: number, message: string, where: string): void {
-  assert.equal(reply.status, status, `${where}: ${JSON.stringify(reply.body)}`);
-  const trackingId = reply.headers.get('trackingid');
-  assert.ok(trackingId, `${where}: trackingid header`);
-  assert.deepEqual(reply.body, { message, errors: [{ description: message }], trackingId }, where);
-}
-
 /**
  * Repeats `attempt` until `done` holds or `limitMs` pass (counted from `since`); returns the reply
  * and the delay from `since` to the moment that reply arrived.
@@ -112,8 +106,8 @@ async function pollUntil(
 
 describe(`two serve processes on one ${TEST_STORE} database`, () => {
   let database: TestDatabase;
-  let a: SpawnedServer;
-  let b: SpawnedServer;
+  let a: ServeProcess;
+  let b: ServeProcess;
 
   before(async () => {
     database = await createTestDatabase();
@@ -122,7 +116,7 @@ describe(`two serve processes on one ${TEST_STORE} database`, () => {
     b = await spawnServer({ db: database.url, args: ARGS });
   });
   after(async () => {
-    await cleanUpServers();
+    await cleanUp();
     await database.drop();
   });
 
@@ -250,7 +244,7 @@ describe(`two serve processes on one ${TEST_STORE} database`, () => {
 
   test(`presence: a pending person's request through A shows them active on B within ${PRESENCE_POLL_MS} ms`, async () => {
     const path = `/v1/people/${hydraPerson(P.newcomer.id)}`;
-    const statusOn = async (server: SpawnedServer) => {
+    const statusOn = async (server: ServeProcess) => {
       const reply = await call(server.url, 'GET', path, { token: ADMIN });
       assert.equal(reply.status, 200, JSON.stringify(reply.body));
       return reply;
@@ -306,7 +300,7 @@ describe(`instances started together on an empty ${TEST_STORE} database`, () => 
   const INSTANCES = 3;
   const databases: TestDatabase[] = [];
   after(async () => {
-    await cleanUpServers();
+    await cleanUp();
     for (const database of databases) await database.drop();
   });
 
@@ -330,7 +324,7 @@ describe(`instances started together on an empty ${TEST_STORE} database`, () => 
         );
       }
       assert.deepEqual(await migrationState(database.url), expectedMigrationState(), `round ${round}`);
-      await cleanUpServers();
+      await cleanUp();
     }
   });
 
@@ -342,7 +336,7 @@ describe(`instances started together on an empty ${TEST_STORE} database`, () => 
     databases.push(database);
     const lock = await holdMigrationLock(database.url);
     const pids: number[] = [];
-    let starting: Promise<PromiseSettledResult<SpawnedServer>[]> | undefined;
+    let starting: Promise<PromiseSettledResult<ServeProcess>[]> | undefined;
     try {
       starting = Promise.allSettled(
         Array.from({ length: INSTANCES }, () =>

@@ -4,7 +4,7 @@ import { after, afterEach, describe, test } from 'node:test';
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { DirectoryFile } from '../src/directory/directory-file-schema.js';
 import { MESSAGES } from '../src/domain/errors.js';
-import { call, cleanUpServers, spawnServer, writeTempFile, type Reply } from './helpers/spawn-server.js';
+import { call, cleanUp, spawnServer, writeTempFile, type Reply } from './helpers/cli-process.js';
 import { createTestDatabase, TEST_STORE, type TestDatabase } from './helpers/test-database.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
@@ -124,11 +124,11 @@ describe(`database waiting (${TEST_STORE})`, () => {
   const PG = TEST_STORE === 'postgres';
   let database: TestDatabase | undefined;
   afterEach(async () => {
-    await cleanUpServers();
+    await cleanUp();
     await database?.drop();
     database = undefined;
   });
-  after(cleanUpServers);
+  after(cleanUp);
 
   const serve = async (poolSize: number) => {
     database = await createTestDatabase();

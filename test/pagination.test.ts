@@ -1,24 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertError,
   DirectoryModel,
   headerValues,
-  hydra,
   nextLink,
   NOW,
   ok,
   pathOf,
-  send,
-  sortPeople,
-  tokenOf,
-  unhydra,
-  uuid,
-  type Json,
   type PersonEntry,
   type Reply,
+  send,
+  sortPeople,
   TEST_SETTINGS,
+  tokenOf,
+  uuid,
 } from './helpers/people-fixtures.js';
+import { assertError, hydra, type Json, unhydra } from './helpers/wire.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 // Pagination of List People (docs/people-api.md Part A, "Lists", and Part B §4): items in a stable

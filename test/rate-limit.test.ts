@@ -8,12 +8,12 @@ import { MESSAGES } from '../src/domain/errors.js';
 import { hashToken } from '../src/domain/tokens.js';
 import {
   call,
-  cleanUpServers,
+  cleanUp,
   spawnServer,
   writeTempFile,
   type Reply,
-  type SpawnedServer,
-} from './helpers/spawn-server.js';
+  type ServeProcess,
+} from './helpers/cli-process.js';
 import { parsePrometheusText, sampleValue } from './helpers/prometheus-text.js';
 import { createTestDatabase, TEST_STORE, type TestDatabase } from './helpers/test-database.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
@@ -181,7 +181,7 @@ describe(`rate limits across two serve processes (${TEST_STORE})`, () => {
   let database: TestDatabase | undefined;
   const redisKeys = new Set<string>();
   after(async () => {
-    await cleanUpServers();
+    await cleanUp();
     if (redisKeys.size > 0) {
       const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
       try {
@@ -196,7 +196,7 @@ describe(`rate limits across two serve processes (${TEST_STORE})`, () => {
     }
   });
   afterEach(async () => {
-    await cleanUpServers();
+    await cleanUp();
     await database?.drop();
     database = undefined;
   });
@@ -204,7 +204,7 @@ describe(`rate limits across two serve processes (${TEST_STORE})`, () => {
   /** Two processes on one fresh database; the first seeds it, the second keeps it. */
   async function twoServers(
     extra: string[],
-  ): Promise<{ a: SpawnedServer; b: SpawnedServer; tokens: typeof FIXED_TOKENS }> {
+  ): Promise<{ a: ServeProcess; b: ServeProcess; tokens: typeof FIXED_TOKENS }> {
     const run = randomBytes(8).toString('hex');
     const tokens = {
       user: `rl-user-${run}`,

@@ -5,9 +5,8 @@ import net from 'node:net';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DirectoryFile } from '../src/directory/directory-file-schema.js';
-import { cleanUp, lines, startServe, type ServeProcess } from './helpers/cli-process.js';
+import { call, cleanUp, lines, startServe, writeTempFile, type ServeProcess } from './helpers/cli-process.js';
 import { parsePrometheusText, sampleValue } from './helpers/prometheus-text.js';
-import { call, cleanUpServers, writeTempFile } from './helpers/spawn-server.js';
 import { createTestDatabase } from './helpers/test-database.js';
 
 // A Redis outage under a running `rollcall serve --redis`: a Redis of the test's own (redis-server on a
@@ -35,8 +34,7 @@ const redisServers = new Set<ChildProcess>();
 
 after(async () => {
   for (const child of redisServers) child.kill('SIGKILL');
-  cleanUp();
-  await cleanUpServers();
+  await cleanUp();
 });
 
 async function freePort(): Promise<number> {

@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertError,
-  hydra,
-  MESSAGES,
   NOW,
   ok,
   peopleSnapshot,
-  send,
-  uuid,
-  type Json,
   type Reply,
+  send,
   type SendOptions,
   TEST_SETTINGS,
+  uuid,
 } from './helpers/people-fixtures.js';
+import { assertError, hydra, type Json, MESSAGES } from './helpers/wire.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 // Request bodies of POST and PUT /v1/people: JSON only (any other or no content type → 415 with the

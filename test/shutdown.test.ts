@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, describe, test } from 'node:test';
-import { cleanUp, RawConnection, sleep, startServe } from './helpers/cli-process.js';
+import { cleanUp, sleep, startServe } from './helpers/cli-process.js';
+import { RawConnection } from './helpers/raw-connection.js';
 import { readDatabase, seedDatabase, SMALL, smallDirectory } from './helpers/directory-files.js';
 import { createTestDatabase } from './helpers/test-database.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { RawConnection, type RawResponse } from './helpers/cli-process.js';
+import { RawConnection, type RawResponse } from './helpers/raw-connection.js';
 import { directory, NOW } from './helpers/errors-fixture.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 import { GENERATED_TRACKING_ID, MESSAGES, type Json } from './helpers/wire.js';

@@ -1,26 +1,28 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertError,
   DirectoryModel,
-  hydra,
-  iso,
-  MESSAGES,
   NOW,
-  personMaker,
   ok,
   peopleSnapshot,
+  type PersonEntry,
+  personMaker,
+  type Reply,
   send,
+  TEST_SETTINGS,
   tokenOf,
+  uuid,
+} from './helpers/people-fixtures.js';
+import {
+  assertError,
+  hydra,
+  iso,
+  type Json,
+  MESSAGES,
+  sdkFingerprint,
   unhydra,
   UUID,
-  uuid,
-  type Json,
-  type PersonEntry,
-  type Reply,
-  TEST_SETTINGS,
-  sdkFingerprint,
-} from './helpers/people-fixtures.js';
+} from './helpers/wire.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 // Create, Update and Delete a Person (docs/people-api.md Part A, "Routes" and "Writes"):

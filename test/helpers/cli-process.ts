@@ -1,12 +1,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // The `rollcall` command as a user runs it: `node bin/rollcall.js …` in a child process (which runs the
 // compiled dist/, so `npm run build` must have run), with every wait bounded so a test never hangs.
+// The one place tests start `rollcall serve` (startServe, and spawnServer for the usual flags): every
+// child and temp directory made here is tracked, and `cleanUp()` (in `after`) removes what is left.
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'rollcall.js');
@@ -27,12 +28,26 @@ function killGroup(pid: number): void {
   }
 }
 
-/** Kills every child still running and removes every temp directory made here (for `after`). */
-export function cleanUp(): void {
-  for (const child of children) child.kill('SIGKILL');
-  children.clear();
+/**
+ * Kills every child still running (SIGKILL), waits for them to exit and removes every temp directory
+ * made here (for `after`).
+ */
+export async function cleanUp(): Promise<void> {
+  const exits = [...children].map(
+    (child) =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          resolve();
+          return;
+        }
+        child.once('close', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  );
   for (const pid of groups) killGroup(pid);
   groups.clear();
+  await Promise.all(exits);
+  children.clear();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   tempDirs.clear();
 }
@@ -41,6 +56,13 @@ export function tempDir(prefix = 'rollcall-cli-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   tempDirs.add(dir);
   return dir;
+}
+
+/** Writes `content` (JSON unless a string) to a fresh temp directory; removed by cleanUp(). */
+export function writeTempFile(name: string, content: unknown): string {
+  const path = join(tempDir('rollcall-spawn-'), name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
 }
 
 /** The test's environment without HOST, PORT and ROLLCALL_* (and node:test's own marker), plus `extra`. */
@@ -63,6 +85,8 @@ export interface SpawnOptions {
   timeoutMs?: number;
   /** runCli: kill the command as soon as its standard output matches this, and return. */
   until?: RegExp;
+  /** startServe: called with the process id as soon as the process is started (before it listens). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface Exit {
@@ -83,6 +107,7 @@ function launch(args: readonly string[], options: SpawnOptions): Launched {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
   const done = new Promise<Exit>((resolve) => {
     child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
       children.delete(child);
@@ -132,7 +157,9 @@ export async function runCli(args: readonly string[], options: SpawnOptions = {}
 
 export interface ServeProcess {
   child: ChildProcess;
+  pid: number;
   port: number;
+  /** http://127.0.0.1:PORT */
   url: string;
   /** Everything printed so far. */
   stdout(): string;
@@ -141,6 +168,8 @@ export interface ServeProcess {
   stop(signal?: NodeJS.Signals, ms?: number): Promise<Exit & { elapsedMs: number }>;
   /** Waits for an exit already on its way (at most `ms`). */
   exited(ms?: number): Promise<Exit>;
+  /** SIGKILL, and waits for the exit. */
+  kill(): Promise<Exit>;
 }
 
 /**
@@ -186,20 +215,43 @@ export async function startServe(args: readonly string[], options: SpawnOptions 
   }
   const exited = (ms = WAIT_MS) =>
     bounded(launched, ms, () => `rollcall serve ${args.join(' ')}\nstdout: ${stdout}\nstderr: ${stderr}`);
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM', ms = WAIT_MS) => {
+    const start = Date.now();
+    child.kill(signal);
+    const exit = await exited(ms);
+    return { ...exit, elapsedMs: Date.now() - start };
+  };
   return {
     child,
+    pid: child.pid as number,
     port,
     url: `http://127.0.0.1:${port}`,
     stdout: () => stdout,
     stderr: () => stderr,
     exited,
-    stop: async (signal = 'SIGTERM', ms = WAIT_MS) => {
-      const start = Date.now();
-      child.kill(signal);
-      const exit = await exited(ms);
-      return { ...exit, elapsedMs: Date.now() - start };
-    },
+    stop,
+    kill: () => stop('SIGKILL'),
   };
+}
+
+export interface SpawnServerOptions {
+  /** SQLite file or postgres:// URL. */
+  db: string;
+  /** Directory file passed as --seed. */
+  seed?: string;
+  /** More flags, e.g. ['--activity-flush-ms', '200']. */
+  args?: readonly string[];
+  /** Called with the process id as soon as the process is started (before it listens). */
+  onSpawn?: (pid: number) => void;
+}
+
+/** `rollcall serve --port 0 --db <db> [--seed <file>] <args> --log-level silent`, through startServe. */
+export function spawnServer(options: SpawnServerOptions): Promise<ServeProcess> {
+  const seed = options.seed === undefined ? [] : ['--seed', options.seed];
+  return startServe(
+    ['--port', '0', '--db', options.db, ...seed, ...(options.args ?? []), '--log-level', 'silent'],
+    options.onSpawn === undefined ? {} : { onSpawn: options.onSpawn },
+  );
 }
 
 /** The lines a process printed, without the trailing empty one. */
@@ -223,134 +275,35 @@ export async function getJson(url: string, token?: string): Promise<JsonReply> {
   return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
 }
 
-// ---------------------------------------------------------------------------------------------------
-// A raw HTTP/1.1 connection, for requests that must still be on the wire when the server is signalled.
-
-export interface RawResponse {
+export interface Reply {
   status: number;
-  /** Lowercased header names. */
-  headers: Record<string, string>;
-  body: Buffer;
-  /** The body has all the bytes its Content-Length announced. */
-  complete: boolean;
+  headers: Headers;
+  /** Parsed JSON, or undefined for an empty body. */
+  body: unknown;
 }
 
-/** One keep-alive connection to 127.0.0.1:`port` that a test writes to and reads from by hand. */
-export class RawConnection {
-  private readonly socket: net.Socket;
-  private buffer = Buffer.alloc(0);
-  private ended = false;
-  private waiters: (() => void)[] = [];
-
-  private constructor(socket: net.Socket) {
-    this.socket = socket;
-    socket.on('data', (chunk: Buffer) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
-      this.wake();
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      this.ended = true;
-      this.wake();
-    });
-  }
-
-  static async open(port: number): Promise<RawConnection> {
-    const socket = net.connect(port, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
-    });
-    return new RawConnection(socket);
-  }
-
-  write(text: string | Buffer): void {
-    this.socket.write(text);
-  }
-
-  /** Stops reading: what the server sends stays in the kernel's buffers and then in the server. */
-  pause(): void {
-    this.socket.pause();
-  }
-
-  resume(): void {
-    this.socket.resume();
-  }
-
-  get closedByPeer(): boolean {
-    return this.ended;
-  }
-
-  received(): number {
-    return this.buffer.length;
-  }
-
-  /** Waits until at least `bytes` bytes have arrived (or the connection closed, or `ms` passed). */
-  async waitForBytes(bytes: number, ms = WAIT_MS): Promise<void> {
-    await this.waitUntil(() => this.buffer.length >= bytes, ms);
-  }
-
-  /** Waits for `text` at the start of what arrived and consumes it (e.g. an interim 100 Continue). */
-  async expectPrefix(text: string, ms = WAIT_MS): Promise<boolean> {
-    await this.waitUntil(() => this.buffer.length >= Buffer.byteLength(text), ms);
-    const head = this.buffer.subarray(0, Buffer.byteLength(text)).toString('latin1');
-    if (head !== text) return false;
-    this.buffer = this.buffer.subarray(Buffer.byteLength(text));
-    return true;
-  }
-
-  /**
-   * Reads one response: until its Content-Length is satisfied, or the server closes the connection,
-   * or `ms` pass. Rejects when not even the head arrived.
-   */
-  async readResponse(ms = WAIT_MS): Promise<RawResponse> {
-    const headEnd = () => this.buffer.indexOf('\r\n\r\n');
-    await this.waitUntil(() => headEnd() >= 0, ms);
-    const end = headEnd();
-    if (end < 0) {
-      throw new Error(`no response head (received ${this.buffer.length} bytes, closed: ${this.ended})`);
-    }
-    const [statusLine = '', ...headerLines] = this.buffer.subarray(0, end).toString('latin1').split('\r\n');
-    const headers: Record<string, string> = {};
-    for (const line of headerLines) {
-      const colon = line.indexOf(':');
-      headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-    }
-    const length = Number(headers['content-length'] ?? 0);
-    const bodyStart = end + 4;
-    await this.waitUntil(() => this.buffer.length - bodyStart >= length, ms);
-    const body = this.buffer.subarray(bodyStart, bodyStart + length);
-    this.buffer = this.buffer.subarray(bodyStart + body.length);
-    return {
-      status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(statusLine)?.[1] ?? 0),
-      headers,
-      body,
-      complete: body.length === length,
-    };
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
-  }
-
-  private async waitUntil(done: () => boolean, ms: number): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!done() && !this.ended && Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
+/** One request over HTTP with an optional bearer token and JSON body; bounded to 10 s. */
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  options: { token?: string; json?: unknown; timeoutMs?: number } = {},
+): Promise<Reply> {
+  const headers: Record<string, string> = {};
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  if (options.json !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    ...(options.json !== undefined && { body: JSON.stringify(options.json) }),
+    signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: text === '' ? undefined : (JSON.parse(text) as unknown),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------

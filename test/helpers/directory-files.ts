@@ -4,16 +4,10 @@ import type { DirectoryFile } from '../../src/directory/directory-file-schema.js
 import { parseDirectory } from '../../src/directory/parse-directory.js';
 import type { OrgRecord, PersonRecord } from '../../src/domain/model.js';
 import { openStore } from '../../src/store/open-store.js';
+import { hydra } from './wire.js';
 
 // Directory files shared by directory-file.test.ts and cli.test.ts, written out by hand: every
 // optional Person field, raw and hydra IDs, role names and hydra ROLE IDs, plain and expiring tokens.
-
-export type HydraType = 'PEOPLE' | 'ORGANIZATION' | 'ROLE' | 'LICENSE' | 'LOCATION' | 'ROOM';
-
-/** Unpadded URL-safe base64 of `ciscospark://us/<TYPE>/<id>` (the documented ID format). */
-export function hydra(type: HydraType, id: string): string {
-  return Buffer.from(`ciscospark://us/${type}/${id}`, 'utf8').toString('base64url');
-}
 
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

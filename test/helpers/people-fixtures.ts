@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AppSettings } from '../../src/app.js';
-import type { DirectoryFile, DirectoryPersonEntry } from '../../src/directory/directory-file-schema.js';
+import type { DirectoryFile } from '../../src/directory/directory-file-schema.js';
 import type { PersonRecord } from '../../src/domain/model.js';
 import type { TestServer } from './test-server.js';
+import { derivedStatus, expectedPerson, type PersonEntry, type ViewOptions } from './visibility-oracle.js';
+import { iso, type Json } from './wire.js';
+
+export type { PersonEntry, ViewOptions } from './visibility-oracle.js';
 
 // Shared by list-people, pagination, write-people, request-bodies and atomic-writes tests: raw HTTP
-// (node:http, so Host, Content-Type and Content-Length are exactly what a test says), the documented
-// error body, hydra IDs, and a model of what a caller may see of a person, written from
-// docs/people-api.md Part A ("Who sees what", "Presence status", "Lists") rather than from src/.
-
-export type Json = Record<string, unknown>;
+// (node:http, so Host, Content-Type and Content-Length are exactly what a test says), and a directory
+// whose expected views come from the visibility oracle (visibility-oracle.ts) with the presence that
+// the test's own requests make.
 
 export const NOW = Date.parse('2026-01-15T12:00:00.000Z');
 
@@ -19,60 +21,6 @@ export const NOW = Date.parse('2026-01-15T12:00:00.000Z');
  * few CPUs) the event-loop-delay check answers 503 at random, which is not what these tests test.
  */
 export const TEST_SETTINGS: Partial<AppSettings> = { maxEventLoopDelayMs: 0 };
-
-/** Messages Rollcall keeps in its one table of stable texts. */
-export const MESSAGES = {
-  unauthorized: 'The request requires a valid access token set in the Authorization request header.',
-  forbidden: 'The request is understood, but it has been refused or access is not allowed.',
-  personNotFound: 'Person not found.',
-  listNeedsFilter: 'Email, displayName, or id list should be specified.',
-  fullAdminGrant: 'Only a full administrator may grant the full administrator role.',
-  fullAdminTarget: 'Only a full administrator may change or delete a full administrator.',
-  invalidJson: 'The request body is not valid JSON.',
-  tooLarge: 'The request body is too large.',
-  unsupportedMediaType: 'Unsupported media type: the request body must be JSON (application/json).',
-  emailTaken: (email: string) => `A person with the email address ${email} already exists.`,
-  missingField: (field: string) => `Missing required field '${field}' in the request body.`,
-} as const;
-
-export type HydraType = 'PEOPLE' | 'ORGANIZATION' | 'ROLE' | 'LICENSE' | 'LOCATION';
-
-/** Unpadded URL-safe base64 of `ciscospark://us/<TYPE>/<id>` (the documented ID format). */
-export function hydra(type: HydraType, id: string): string {
-  return Buffer.from(`ciscospark://us/${type}/${id}`, 'utf8').toString('base64url');
-}
-
-/** The same ID in padded, standard-alphabet base64 (also accepted on input). */
-export function paddedHydra(type: HydraType, id: string): string {
-  return Buffer.from(`ciscospark://us/${type}/${id}`, 'utf8').toString('base64');
-}
-
-/** The inner value of a hydra ID of `type`; fails the test for anything else. */
-export function unhydra(type: HydraType, value: unknown): string {
-  assert.equal(typeof value, 'string');
-  assert.match(value as string, /^[A-Za-z0-9_-]+$/, 'a hydra ID is unpadded URL-safe base64');
-  const decoded = Buffer.from(value as string, 'base64url').toString('utf8');
-  const prefix = `ciscospark://us/${type}/`;
-  assert.ok(decoded.startsWith(prefix), `${decoded} is not a ${type} ID`);
-  return decoded.slice(prefix.length);
-}
-
-/**
- * How an ID not found by `?id=` comes back in notFoundIds: as the official JS SDK waits for it
- * (`inferPersonIdFromUuid`): unchanged when it already decodes to a `ciscospark://` URI, else the
- * PEOPLE hydra ID built from it.
- */
-export function sdkFingerprint(ref: string): string {
-  return Buffer.from(ref, 'base64').toString('utf8').includes('ciscospark://')
-    ? ref
-    : Buffer.from(`ciscospark://us/PEOPLE/${ref}`, 'utf8').toString('base64url');
-}
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
 
 /** `n`-th UUID of a family, e.g. uuid(0xa, 3) → 0000000a-0000-4000-8000-000000000003. */
 export function uuid(family: number, n: number): string {
@@ -189,40 +137,6 @@ export function ok(reply: Reply, where = ''): unknown {
   return reply.body;
 }
 
-/**
- * A complete error response: status, JSON, a trackingid header equal to the body's trackingId and
- * exactly `{message, errors: [{description}], trackingId}`. A RegExp is matched, then the whole body
- * is compared with the text it matched. The description is the message unless given.
- */
-export function assertError(
-  reply: Reply,
-  status: number,
-  message: string | RegExp,
-  where = '',
-  description: string | RegExp = message,
-): void {
-  assert.equal(reply.status, status, `${where}: ${reply.text}`);
-  assertJson(reply, where);
-  const trackingId = reply.headers.trackingid;
-  assert.equal(typeof trackingId, 'string', `${where}: trackingid header`);
-  const body = reply.body as { message?: unknown; errors?: { description?: unknown }[] } | undefined;
-  const matched = (expected: string | RegExp, actual: unknown): unknown => {
-    if (typeof expected === 'string') return expected;
-    assert.equal(typeof actual, 'string', where);
-    assert.match(actual as string, expected, where);
-    return actual;
-  };
-  assert.deepEqual(
-    reply.body,
-    {
-      message: matched(message, body?.message),
-      errors: [{ description: matched(description, body?.errors?.[0]?.description) }],
-      trackingId,
-    },
-    `${where}: error body`,
-  );
-}
-
 /** The query string of a `Link: <url>; rel="next"` header, parsed; fails unless there is exactly one. */
 export function nextLink(reply: Reply): URL | undefined {
   const values = headerValues(reply, 'link');
@@ -240,18 +154,6 @@ export function pathOf(link: URL): string {
 
 // ---------------------------------------------------------------------------------------------------
 // Directory and visibility model
-
-export type PersonEntry = DirectoryPersonEntry & { id: string; displayName: string };
-
-export const ADMIN_ROLES = ['id_full_admin', 'id_user_admin', 'id_readonly_admin'];
-export const WRITER_ROLES = ['id_full_admin', 'id_user_admin'];
-const ACTIVE_WINDOW_MS = 10 * 60 * 1000;
-
-export interface ViewOptions {
-  callingData?: boolean;
-  listById?: boolean;
-  excludeStatus?: boolean;
-}
 
 /**
  * A directory file and what each caller may see of each person in it. Requests made through `call`
@@ -277,17 +179,6 @@ export class DirectoryModel {
     return this.file.people.filter((p) => p.orgId === orgId);
   }
 
-  /** The caller's org and the orgs it manages. */
-  nearOrgs(caller: PersonEntry): Set<string> {
-    const org = this.file.orgs.find((o) => o.id === caller.orgId);
-    return new Set([caller.orgId, ...(org?.manages ?? [])]);
-  }
-
-  isAdminOf(caller: PersonEntry, orgId: string): boolean {
-    const admin = (caller.roles ?? []).some((r) => ADMIN_ROLES.includes(r));
-    return admin && this.nearOrgs(caller).has(orgId);
-  }
-
   touch(person: PersonEntry, at: number): void {
     this.activity.set(person.id, Math.max(this.activity.get(person.id) ?? at, at));
   }
@@ -309,89 +200,29 @@ export class DirectoryModel {
 
   /** What `caller` sees of `target` at server time `now`. */
   view(target: PersonEntry, caller: PersonEntry, now: number, options: ViewOptions = {}): Json {
-    const admin = this.isAdminOf(caller, target.orgId);
-    const self = caller.id === target.id;
-    const calling = options.callingData === true && admin;
-    const created = target.created ?? iso(this.loadedAt);
-    const view: Json = {
-      id: hydra('PEOPLE', target.id),
-      emails: target.emails,
-      displayName: target.displayName,
-      orgId: hydra('ORGANIZATION', target.orgId),
-      created,
-      lastModified: target.lastModified ?? created,
-      type: target.type ?? 'person',
-    };
-    const callingUser = target.extension !== undefined || target.locationId !== undefined;
-    const phones = (target.phoneNumbers ?? []).filter(
-      (n) => calling || (n.type !== 'work_extension' && !(callingUser && n.type === 'work')),
+    const seeded = target.presence?.lastActivity;
+    const tracked = this.activity.get(target.id);
+    const times = [seeded === undefined ? undefined : Date.parse(seeded), tracked].filter(
+      (t): t is number => t !== undefined,
     );
-    if (phones.length > 0) view.phoneNumbers = phones;
-    if (calling && target.extension !== undefined) view.extension = target.extension;
-    if (calling && target.locationId !== undefined) view.locationId = hydra('LOCATION', target.locationId);
-    for (const key of [
-      'nickName',
-      'firstName',
-      'lastName',
-      'avatar',
-      'department',
-      'manager',
-      'title',
-      'timezone',
-      'xmppFederationJid',
-    ] as const) {
-      if (target[key] !== undefined) view[key] = target[key];
-    }
-    if (target.managerId !== undefined) view.managerId = hydra('PEOPLE', target.managerId);
-    for (const key of ['addresses', 'siteUrls', 'sipAddresses'] as const) {
-      if ((target[key] ?? []).length > 0) view[key] = target[key];
-    }
-    if ((admin || self) && options.listById !== true) {
-      if ((target.roles ?? []).length > 0) view.roles = (target.roles ?? []).map((r) => hydra('ROLE', r));
-      if ((target.licenses ?? []).length > 0) {
-        view.licenses = (target.licenses ?? []).map((l) => hydra('LICENSE', l));
-      }
-    }
-    const presence =
-      options.excludeStatus !== true &&
-      options.listById !== true &&
-      this.nearOrgs(caller).has(target.orgId) &&
-      caller.presence?.sharing !== false &&
-      target.presence?.sharing !== false;
-    if (presence) {
-      const seeded = target.presence?.lastActivity;
-      const tracked = this.activity.get(target.id);
-      const times = [seeded === undefined ? undefined : Date.parse(seeded), tracked].filter(
-        (t): t is number => t !== undefined,
-      );
-      const last = times.length > 0 ? Math.max(...times) : undefined;
-      if (last !== undefined) view.lastActivity = iso(last);
-      view.status =
-        target.presence?.state ??
-        (last === undefined
-          ? target.type === 'bot'
-            ? 'unknown'
-            : 'pending'
-          : now - last <= ACTIVE_WINDOW_MS
-            ? 'active'
-            : 'inactive');
-    }
-    if (options.listById === true) view.userName = target.emails[0];
-    if (admin) {
-      view.invitePending = String(flag(target.invitePending, false));
-      view.loginEnabled = String(flag(target.loginEnabled, true));
-    }
-    return view;
+    const last = times.length > 0 ? Math.max(...times) : undefined;
+    return expectedPerson({
+      orgs: this.file.orgs,
+      caller,
+      target,
+      presence: {
+        status: derivedStatus(target, last, now),
+        ...(last !== undefined && { lastActivity: iso(last) }),
+      },
+      loadedAt: this.loadedAt,
+      options,
+    });
   }
 
   /** A list body: `people` in the list order, as `caller` sees them. */
   list(people: PersonEntry[], caller: PersonEntry, now: number, options: ViewOptions = {}): Json {
     return { items: sortPeople(people).map((p) => this.view(p, caller, now, options)) };
   }
-}
-
-function flag(value: boolean | 'true' | 'false' | undefined, fallback: boolean): boolean {
-  return value === undefined ? fallback : value === true || value === 'true';
 }
 
 export function tokenOf(person: PersonEntry): string {

@@ -1,8 +1,9 @@
-import type { DirectoryFile, DirectoryPersonEntry } from '../../src/directory/directory-file-schema.js';
+import type { DirectoryFile } from '../../src/directory/directory-file-schema.js';
+import { expectedPerson, type PersonEntry } from './visibility-oracle.js';
 import { hydra, iso, type Json } from './wire.js';
 
-// The directory of the visibility matrix and, written independently of src/domain/person-view.ts,
-// what each caller may see of each person (docs/people-api.md Part A, "Who sees what").
+// The directory of the visibility matrix, and what each caller may see of each person in it as the
+// visibility oracle (visibility-oracle.ts) says.
 //
 // Orgs: A; P, a partner that manages A; X, unrelated. Callers in every org, of every kind, with
 // status sharing on and off. Targets (who never make a request, so their presence is what was seeded)
@@ -19,11 +20,6 @@ export const ORG = {
 } as const;
 export type OrgName = keyof typeof ORG;
 
-/** Which orgs each org manages (partner relationship). */
-const MANAGES: Record<OrgName, readonly OrgName[]> = { A: [], P: ['A'], X: [] };
-
-const ADMIN_ROLES = ['id_full_admin', 'id_user_admin', 'id_readonly_admin'];
-
 export const CALLER_KINDS = [
   { kind: 'full admin', roles: ['id_full_admin'] },
   { kind: 'user admin', roles: ['id_user_admin'] },
@@ -36,7 +32,7 @@ export const CALLER_KINDS = [
 export interface Subject {
   label: string;
   org: OrgName;
-  entry: DirectoryPersonEntry & { id: string };
+  entry: PersonEntry;
 }
 
 export interface Caller extends Subject {
@@ -170,63 +166,21 @@ export function selfTarget(caller: Caller): Target {
   return { ...caller, label: 'itself', status: 'active', lastActivity: iso(NOW) };
 }
 
-const roleId = (role: string) => (role.startsWith('id_') ? hydra('ROLE', role) : role);
-
 /** The exact JSON `caller` should get for GET /v1/people/{target}. */
 export function expectedView(
   caller: Caller,
   target: Target,
   options: { callingData: boolean; flagsAsBooleans: boolean },
 ): Json {
-  const t = target.entry;
-  const sameOrNear = target.org === caller.org || MANAGES[caller.org].includes(target.org);
-  const adminOfTarget = sameOrNear && (caller.entry.roles ?? []).some((r) => ADMIN_ROLES.includes(r));
-  const self = caller.entry.id === t.id;
-  const sharingOn = (e: DirectoryPersonEntry) => e.presence?.sharing !== false;
-  const presence = sameOrNear && sharingOn(caller.entry) && sharingOn(t);
-  const calling = options.callingData && adminOfTarget;
-  const callingUser = t.extension !== undefined || t.locationId !== undefined;
-  const flag = (value: boolean | 'true' | 'false' | undefined, fallback: boolean) => {
-    const b = value === undefined ? fallback : value === true || value === 'true';
-    return options.flagsAsBooleans ? b : String(b);
-  };
-
-  const out: Json = {
-    id: hydra('PEOPLE', t.id),
-    emails: t.emails,
-    displayName: t.displayName,
-    orgId: hydra('ORGANIZATION', t.orgId),
-    created: t.created,
-    lastModified: t.lastModified ?? t.created,
-    type: t.type ?? 'person',
-  };
-  const phones = (t.phoneNumbers ?? []).filter((p) => {
-    if (p.type === 'mobile' || p.type === 'fax') return true;
-    if (p.type === 'work_extension') return calling;
-    return !callingUser || calling;
+  return expectedPerson({
+    orgs: directory.orgs,
+    caller: caller.entry,
+    target: target.entry,
+    presence: {
+      status: target.status,
+      ...(target.lastActivity !== undefined && { lastActivity: target.lastActivity }),
+    },
+    loadedAt: NOW,
+    options,
   });
-  if (phones.length > 0) out.phoneNumbers = phones;
-  if (calling && t.extension !== undefined) out.extension = t.extension;
-  if (calling && t.locationId !== undefined) out.locationId = hydra('LOCATION', t.locationId);
-  const always = ['nickName', 'firstName', 'lastName', 'avatar', 'department', 'manager', 'title'] as const;
-  for (const key of [...always, 'timezone', 'xmppFederationJid'] as const) {
-    if (t[key] !== undefined) out[key] = t[key];
-  }
-  if (t.managerId !== undefined) out.managerId = hydra('PEOPLE', t.managerId);
-  for (const key of ['addresses', 'siteUrls', 'sipAddresses'] as const) {
-    if ((t[key] ?? []).length > 0) out[key] = t[key];
-  }
-  if ((adminOfTarget || self) && (t.roles ?? []).length > 0) out.roles = (t.roles ?? []).map(roleId);
-  if ((adminOfTarget || self) && (t.licenses ?? []).length > 0) {
-    out.licenses = (t.licenses ?? []).map((l) => hydra('LICENSE', l));
-  }
-  if (presence) {
-    out.status = target.status;
-    if (target.lastActivity !== undefined) out.lastActivity = target.lastActivity;
-  }
-  if (adminOfTarget) {
-    out.invitePending = flag(t.invitePending, false);
-    out.loginEnabled = flag(t.loginEnabled, true);
-  }
-  return out;
 }
