@@ -7,6 +7,7 @@ import { DirectoryFileError, parseDirectory } from '../directory/parse-directory
 import { readPeopleBatches, readPeopleBatchesInWorker } from '../directory/read-directory-batches.js';
 import { readDirectoryEntries } from '../directory/read-directory-stream.js';
 import { systemClock } from '../domain/clock.js';
+import { DuplicateEntryError } from '../domain/errors.js';
 import { resolveUuidRef } from '../domain/ids.js';
 import { hashToken } from '../domain/tokens.js';
 import type { ImportCounts } from '../domain/people-store.js';
@@ -57,9 +58,7 @@ export async function importDirectoryFile(options: ImportOptions): Promise<Impor
     } catch (error) {
       // Entries of different batches that share an ID, email or token: the database's unique keys
       // caught it; a second reading of the file says which entry it was.
-      if (isUniqueViolation(error)) {
-        findDuplicate(options.file);
-      }
+      if (error instanceof DuplicateEntryError) findDuplicate(options.file);
       throw error;
     }
     await store.setMeta(DEMO_META_KEY, '0');
@@ -67,12 +66,6 @@ export async function importDirectoryFile(options: ImportOptions): Promise<Impor
   } finally {
     await store.close();
   }
-}
-
-/** SQLite's constraint codes, or PostgreSQL's unique_violation. */
-function isUniqueViolation(error: unknown): boolean {
-  const code = String((error as { code?: unknown }).code);
-  return code.startsWith('SQLITE_CONSTRAINT') || code === '23505';
 }
 
 /** Throws the message parseDirectory gives for the first repeated person ID, email or token. */

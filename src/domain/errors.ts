@@ -105,3 +105,14 @@ export class ServiceUnavailableError extends RetryLaterError {
     super(503, MESSAGES.unavailable, UNAVAILABLE_RETRY_AFTER_SECONDS);
   }
 }
+
+/**
+ * A whole directory being written repeats a value that must be unique (a person ID, an email, a token),
+ * as the store found. Not an API error: only imports raise it, and the importer says which entry it was.
+ */
+export class DuplicateEntryError extends Error {
+  constructor(cause: Error) {
+    super(cause.message, { cause });
+    this.name = new.target.name;
+  }
+}

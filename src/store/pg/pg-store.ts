@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ConflictError, MESSAGES } from '../../domain/errors.js';
+import { ConflictError, DuplicateEntryError, MESSAGES } from '../../domain/errors.js';
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../../domain/model.js';
 import { buildListSql, type ListDialect } from '../list-sql.js';
 import type {
@@ -92,7 +92,10 @@ const insertPersonSql = `INSERT INTO people (${PERSON_COLUMNS.join(', ')})
   VALUES (${PERSON_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
 const updatePersonSql = `UPDATE people SET ${UPDATABLE_PERSON_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(', ')}
   WHERE id = $1`;
-const UNIQUE_VIOLATION = '23505';
+/** unique_violation: a primary key or unique index refused a row (the only place that knows the code). */
+function isUniqueViolation(error: unknown): error is Error {
+  return error instanceof Error && (error as { code?: unknown }).code === '23505';
+}
 /** NOTIFY channel: a person's record or tokens changed (payload: the id, or `*` for everything). */
 const CHANGES_CHANNEL = 'rollcall_person_changed';
 const notifyChanged = (client: Queryable, personId: string) =>
@@ -300,6 +303,9 @@ class PgStore implements PeopleStore {
     const client = await this.pool.connect();
     try {
       return await importIntoPg(client, orgs, batches, now);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DuplicateEntryError(error);
+      throw error;
     } finally {
       client.release();
     }
@@ -410,8 +416,7 @@ async function insertEmails(client: Queryable, person: PersonRecord): Promise<vo
         person.id,
       ]);
     } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION)
-        throw new ConflictError(MESSAGES.emailTaken(email));
+      if (isUniqueViolation(error)) throw new ConflictError(MESSAGES.emailTaken(email));
       throw error;
     }
   }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../../domain/model.js';
-import { ConflictError, MESSAGES } from '../../domain/errors.js';
+import { ConflictError, DuplicateEntryError, MESSAGES } from '../../domain/errors.js';
 import type {
   DirectoryBatch,
   ImportCounts,
@@ -88,6 +88,14 @@ const updatePersonSql = `UPDATE people SET ${UPDATABLE_PERSON_COLUMNS.map((c) =>
 
 const insertPersonSql = `INSERT INTO people (${PERSON_COLUMNS.join(', ')})
   VALUES (${PERSON_COLUMNS.map((c) => `@${c}`).join(', ')})`;
+
+/** A primary key or unique index refused a row: the only place that knows SQLite's codes for it. */
+function isUniqueViolation(error: unknown): error is Error {
+  const code = (error as { code?: unknown }).code;
+  return (
+    error instanceof Error && (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE')
+  );
+}
 
 /** Whether `store` is a SQLite store (not wrapped): the one that keeps people in memory. */
 export function isSqliteStore(store: PeopleStore): boolean {
@@ -230,9 +238,7 @@ class SqliteStore implements PeopleStore {
       try {
         this.statements.insertEmail.run(email.toLowerCase(), person.id);
       } catch (error) {
-        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-          throw new ConflictError(MESSAGES.emailTaken(email));
-        }
+        if (isUniqueViolation(error)) throw new ConflictError(MESSAGES.emailTaken(email));
         throw error;
       }
     }
@@ -373,6 +379,9 @@ class SqliteStore implements PeopleStore {
     this.cache.clear();
     try {
       return importIntoSqlite(this.db, orgs, batches, now);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DuplicateEntryError(error);
+      throw error;
     } finally {
       this.cache.clear();
     }
