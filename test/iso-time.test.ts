@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { toIso } from '../src/domain/clock.js';
-import { parseIsoTime } from '../src/domain/iso-time.js';
+import { parseIsoTime } from '../src/lib/iso-time.js';
 
 // parseIsoTime computes the common forms itself (a directory import parses millions of them); what it
 // accepts and the instant it returns must stay exactly what the pattern, a calendar check and

@@ -1,6 +1,6 @@
 import ms from 'ms';
 import { systemClock } from '../domain/clock.js';
-import { parseIsoTime } from '../domain/iso-time.js';
+import { parseIsoTime } from '../lib/iso-time.js';
 import { TokenService } from '../domain/token-service.js';
 import { openStore } from '../store/open-store.js';
 

@@ -1,6 +1,6 @@
 import ms from 'ms';
 import { BadRequestError } from '../domain/errors.js';
-import { parseIsoTime as parseIso } from '../domain/iso-time.js';
+import { parseIsoTime as parseIso } from '../lib/iso-time.js';
 
 // Times and durations in control request bodies, with the 400 that names the field.
 

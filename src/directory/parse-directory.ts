@@ -3,7 +3,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value, type ValueError } from '@sinclair/typebox/value';
 import { isEmailAddress } from '../domain/email.js';
 import { decodeHydraId, resolveOpaqueRef, resolveUuidRef } from '../domain/ids.js';
-import { parseIsoTime } from '../domain/iso-time.js';
+import { parseIsoTime } from '../lib/iso-time.js';
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../domain/model.js';
 import { ROLE_NAMES } from '../domain/roles.js';
 import { hashToken } from '../domain/tokens.js';

@@ -1,6 +1,6 @@
 // Webex "hydra" IDs: unpadded URL-safe base64 of `ciscospark://us/<TYPE>/<id>`, byte for byte what the
 // official JS SDK computes (people.inferPersonIdFromUuid), so its batcher can match our items.
-import { boundedMemo } from './memo.js';
+import { boundedMemo } from '../lib/memo.js';
 
 const HYDRA_TYPES = ['PEOPLE', 'ORGANIZATION', 'ROLE', 'LICENSE', 'LOCATION'] as const;
 export type HydraType = (typeof HYDRA_TYPES)[number];
