@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { ConflictError, MESSAGES } from '../src/domain/errors.js';
+import { ConflictError, DuplicateEntryError, MESSAGES } from '../src/domain/errors.js';
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../src/domain/model.js';
 import { toDirectoryBatch } from '../src/store/directory-batch.js';
 import { openStore } from '../src/store/open-store.js';
@@ -598,12 +598,14 @@ for (const kind of STORES) {
           ],
           tokens: [],
         };
-        // Both refuse. Which error is not pinned: today replaceDirectory raises ConflictError on PostgreSQL
-        // and the driver's constraint error on SQLite, importDirectory the driver's error on both (the
-        // directory file parser refuses twins before a store sees them).
+        // Which error replaceDirectory raises is not pinned: ConflictError on PostgreSQL, the driver's
+        // constraint error on SQLite (the directory file parser refuses twins before a store sees them).
         await assert.rejects(store.replaceDirectory(twins, NOW));
         assert.deepEqual(await snapshot(store), before);
-        await assert.rejects(store.importDirectory(ORGS, [toDirectoryBatch(twins.people, [])], NOW));
+        await assert.rejects(
+          store.importDirectory(ORGS, [toDirectoryBatch(twins.people, [])], NOW),
+          DuplicateEntryError,
+        );
         assert.deepEqual(await snapshot(store), before);
         function* failing() {
           yield toDirectoryBatch([person('p-first')], []);
