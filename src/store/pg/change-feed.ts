@@ -1,6 +1,12 @@
 import pg from 'pg';
 import type { ChangeListener, StoreLogger } from '../../domain/people-store.js';
 
+/**
+ * The NOTIFY channel of every change to a person's record or tokens (payload: the id, or `*` for
+ * everything): the store and its import notify on it, change feeds listen.
+ */
+export const CHANGES_CHANNEL = 'rollcall_person_changed';
+
 /** Retries after a lost LISTEN connection: the first one soon, then doubling up to the cap, forever. */
 export const FIRST_RETRY_MS = 100;
 export const MAX_RETRY_MS = 1000;

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { OrgRecord, TokenRecord } from '../../domain/model.js';
 import type { DirectoryBatch, ImportCounts, PersonValues } from '../../domain/people-store.js';
 import { PERSON_COLUMNS } from '../person-row.js';
+import { CHANGES_CHANNEL } from './change-feed.js';
 
 // `rollcall import` on PostgreSQL: the whole directory replaced in one transaction (a bad file or a
 // crash leaves the old directory), the rows sent a thousand at a time as arrays (one INSERT … SELECT
@@ -14,8 +15,6 @@ export const PG_IMPORT_CHUNK = 1000;
 const TABLES = ['people', 'person_emails', 'tokens'];
 /** Memory for building the indexes again at the end (per transaction, not for the server). */
 const INDEX_BUILD_MEMORY = '256MB';
-/** The NOTIFY channel and payload of replaceDirectory: every instance forgets every cached token. */
-const CHANGES_CHANNEL = 'rollcall_person_changed';
 
 /** The PostgreSQL type of each person column (the array element type UNNEST produces). */
 const COLUMN_TYPES: Record<(typeof PERSON_COLUMNS)[number], 'text' | 'integer' | 'bigint'> = {
@@ -78,6 +77,7 @@ export async function importIntoPg(
     ]);
     for (const index of indexes) await client.query(`DROP INDEX "${index.name}"`);
     await client.query('TRUNCATE tokens, person_emails, people, org_manages, orgs');
+    // Every instance forgets every cached person and token.
     await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, '*']);
     await client.query(INSERT_ORGS, [orgs.map((o) => o.id), orgs.map((o) => o.displayName)]);
     const manages = orgs.flatMap((o) => o.manages.map((managed) => [o.id, managed] as const));

@@ -1,16 +1,18 @@
 import pg from 'pg';
 import { ConflictError, DuplicateEntryError, MESSAGES } from '../../domain/errors.js';
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../../domain/model.js';
+import { fromOrgRows, fromTokenRow, type ManagesRow, type OrgRow, type TokenRow } from '../directory-rows.js';
 import { buildListSql, type ListDialect } from '../list-sql.js';
+import { assertSchemaUpToDate } from '../schema-version.js';
 import type {
   ChangeListener,
+  DirectoryBatch,
   ImportCounts,
   PeopleQuery,
   PeopleStore,
   StoredPresence,
   StoreLogger,
 } from '../../domain/people-store.js';
-import type { DirectoryBatch } from '../../domain/people-store.js';
 import {
   fromPersonRow,
   PERSON_COLUMNS,
@@ -18,7 +20,7 @@ import {
   UPDATABLE_PERSON_COLUMNS,
   type PersonRow,
 } from '../person-row.js';
-import { ChangeFeed } from './change-feed.js';
+import { CHANGES_CHANNEL, ChangeFeed } from './change-feed.js';
 import { migratePg } from './migrate.js';
 import { importIntoPg } from './pg-import.js';
 import { PG_MIGRATIONS } from './migrations.js';
@@ -96,8 +98,6 @@ const updatePersonSql = `UPDATE people SET ${UPDATABLE_PERSON_COLUMNS.map((c, i)
 function isUniqueViolation(error: unknown): error is Error {
   return error instanceof Error && (error as { code?: unknown }).code === '23505';
 }
-/** NOTIFY channel: a person's record or tokens changed (payload: the id, or `*` for everything). */
-const CHANGES_CHANNEL = 'rollcall_person_changed';
 const notifyChanged = (client: Queryable, personId: string) =>
   client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, personId]);
 
@@ -194,16 +194,12 @@ class PgStore implements PeopleStore {
   }
 
   async findToken(hash: string): Promise<TokenRecord | undefined> {
-    const { rows } = await this.pool.query<{ person_id: string; expires_at: number | null }>({
+    const { rows } = await this.pool.query<TokenRow>({
       name: 'find-token',
       text: 'SELECT person_id, expires_at FROM tokens WHERE hash = $1',
       values: [hash],
     });
-    const row = rows[0];
-    if (!row) return undefined;
-    return row.expires_at === null
-      ? { hash, personId: row.person_id }
-      : { hash, personId: row.person_id, expiresAt: row.expires_at };
+    return rows[0] && fromTokenRow(hash, rows[0]);
   }
 
   async addToken(token: TokenRecord, createdAt: number): Promise<void> {
@@ -234,14 +230,10 @@ class PgStore implements PeopleStore {
   }
 
   async listTokens(): Promise<TokenRecord[]> {
-    const { rows } = await this.pool.query<{ hash: string; person_id: string; expires_at: number | null }>(
+    const { rows } = await this.pool.query<TokenRow & { hash: string }>(
       'SELECT hash, person_id, expires_at FROM tokens ORDER BY created_at, hash',
     );
-    return rows.map((row) =>
-      row.expires_at === null
-        ? { hash: row.hash, personId: row.person_id }
-        : { hash: row.hash, personId: row.person_id, expiresAt: row.expires_at },
-    );
+    return rows.map((row) => fromTokenRow(row.hash, row));
   }
 
   async setPresence(personId: string, presence: StoredPresence): Promise<boolean> {
@@ -312,21 +304,12 @@ class PgStore implements PeopleStore {
   }
 
   async readDirectory(): Promise<{ orgs: OrgRecord[]; people: PersonRecord[] }> {
-    const orgs = await this.pool.query<{ id: string; display_name: string }>(
-      'SELECT * FROM orgs ORDER BY position',
-    );
-    const manages = await this.pool.query<{ manager_id: string; managed_id: string }>(
+    const orgs = await this.pool.query<OrgRow>('SELECT * FROM orgs ORDER BY position');
+    const manages = await this.pool.query<ManagesRow>(
       'SELECT * FROM org_manages ORDER BY manager_id, managed_id',
     );
     const people = await this.pool.query<PersonRow>('SELECT * FROM people ORDER BY position');
-    return {
-      orgs: orgs.rows.map((o) => ({
-        id: o.id,
-        displayName: o.display_name,
-        manages: manages.rows.filter((m) => m.manager_id === o.id).map((m) => m.managed_id),
-      })),
-      people: people.rows.map(fromPersonRow),
-    };
+    return { orgs: fromOrgRows(orgs.rows, manages.rows), people: people.rows.map(fromPersonRow) };
   }
 
   async getMeta(key: string): Promise<string | undefined> {
@@ -347,10 +330,7 @@ class PgStore implements PeopleStore {
     const { rows } = await this.pool.query<{ v: number | null }>(
       'SELECT MAX(version) AS v FROM schema_migrations',
     );
-    const version = rows[0]?.v ?? 0;
-    if (version < PG_MIGRATIONS.length) {
-      throw new Error(`The database schema is at version ${version}, not ${PG_MIGRATIONS.length}.`);
-    }
+    assertSchemaUpToDate(rows[0]?.v ?? 0, PG_MIGRATIONS.length);
   }
 
   async close(): Promise<void> {

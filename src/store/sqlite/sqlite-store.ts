@@ -15,16 +15,13 @@ import {
   UPDATABLE_PERSON_COLUMNS,
   type PersonRow,
 } from '../person-row.js';
+import { fromOrgRows, fromTokenRow, type ManagesRow, type OrgRow, type TokenRow } from '../directory-rows.js';
 import { buildListSql, type ListDialect } from '../list-sql.js';
+import { assertSchemaUpToDate } from '../schema-version.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { PersonCache } from './person-cache.js';
 import { importIntoSqlite } from './sqlite-import.js';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
-
-interface TokenRow {
-  person_id: string;
-  expires_at: number | null;
-}
 
 /**
  * Page cache of the connection, in KiB: with the default 2 MiB, a lookup in a directory of some size
@@ -160,10 +157,8 @@ class SqliteStore implements PeopleStore {
       updatePerson: db.prepare(updatePersonSql),
       deleteEmails: db.prepare('DELETE FROM person_emails WHERE person_id = ?'),
       deletePerson: db.prepare('DELETE FROM people WHERE id = ?'),
-      allOrgs: db.prepare<[], { id: string; display_name: string }>('SELECT * FROM orgs ORDER BY rowid'),
-      allManages: db.prepare<[], { manager_id: string; managed_id: string }>(
-        'SELECT * FROM org_manages ORDER BY manager_id, managed_id',
-      ),
+      allOrgs: db.prepare<[], OrgRow>('SELECT * FROM orgs ORDER BY rowid'),
+      allManages: db.prepare<[], ManagesRow>('SELECT * FROM org_manages ORDER BY manager_id, managed_id'),
       allPeople: db.prepare<[], PersonRow>('SELECT * FROM people ORDER BY rowid'),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare(
@@ -268,10 +263,7 @@ class SqliteStore implements PeopleStore {
 
   async findToken(hash: string): Promise<TokenRecord | undefined> {
     const row = this.statements.findToken.get(hash);
-    if (!row) return undefined;
-    return row.expires_at === null
-      ? { hash, personId: row.person_id }
-      : { hash, personId: row.person_id, expiresAt: row.expires_at };
+    return row && fromTokenRow(hash, row);
   }
 
   async addToken(token: TokenRecord, createdAt: number): Promise<void> {
@@ -287,13 +279,7 @@ class SqliteStore implements PeopleStore {
   }
 
   async listTokens(): Promise<TokenRecord[]> {
-    return this.statements.allTokens
-      .all()
-      .map((row) =>
-        row.expires_at === null
-          ? { hash: row.hash, personId: row.person_id }
-          : { hash: row.hash, personId: row.person_id, expiresAt: row.expires_at },
-      );
+    return this.statements.allTokens.all().map((row) => fromTokenRow(row.hash, row));
   }
 
   async setPresence(personId: string, presence: StoredPresence): Promise<boolean> {
@@ -339,12 +325,7 @@ class SqliteStore implements PeopleStore {
   }
 
   async readDirectory(): Promise<{ orgs: OrgRecord[]; people: PersonRecord[] }> {
-    const manages = this.statements.allManages.all();
-    const orgs = this.statements.allOrgs.all().map((o) => ({
-      id: o.id,
-      displayName: o.display_name,
-      manages: manages.filter((m) => m.manager_id === o.id).map((m) => m.managed_id),
-    }));
+    const orgs = fromOrgRows(this.statements.allOrgs.all(), this.statements.allManages.all());
     return { orgs, people: this.statements.allPeople.all().map(fromPersonRow) };
   }
 
@@ -357,12 +338,11 @@ class SqliteStore implements PeopleStore {
   }
 
   async ping(): Promise<void> {
-    // Throws once the database is closed. A schema older than this code needs is not ready; a newer one
-    // (another instance already upgraded it) is.
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version < SQLITE_MIGRATIONS.length) {
-      throw new Error(`The database schema is at version ${version}, not ${SQLITE_MIGRATIONS.length}.`);
-    }
+    // Throws once the database is closed.
+    assertSchemaUpToDate(
+      this.db.pragma('user_version', { simple: true }) as number,
+      SQLITE_MIGRATIONS.length,
+    );
   }
 
   async close(): Promise<void> {
