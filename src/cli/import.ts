@@ -3,7 +3,12 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { ENV_NAMES } from '../config/config.js';
 import type { DirectoryPersonEntry } from '../directory/directory-file-schema.js';
-import { DirectoryFileError, parseDirectory } from '../directory/parse-directory.js';
+import {
+  DirectoryDuplicates,
+  DirectoryFileError,
+  parseDirectory,
+  personEntryWhere,
+} from '../directory/parse-directory.js';
 import { readPeopleBatches, readPeopleBatchesInWorker } from '../directory/read-directory-batches.js';
 import { readDirectoryEntries } from '../directory/read-directory-stream.js';
 import { systemClock } from '../domain/clock.js';
@@ -70,28 +75,20 @@ export async function importDirectoryFile(options: ImportOptions): Promise<Impor
 
 /** Throws the message parseDirectory gives for the first repeated person ID, email or token. */
 function findDuplicate(file: string): void {
-  const ids = new Set<string>();
-  const emails = new Set<string>();
-  const tokens = new Set<string>();
+  const duplicates = new DirectoryDuplicates();
   let i = 0;
   for (const value of readDirectoryEntries(file, 'people')) {
     const entry = value as DirectoryPersonEntry;
-    const where = `people[${i}] (${entry.emails[0] ?? entry.id ?? i})`;
+    const where = personEntryWhere(entry, i);
     const id = entry.id === undefined ? undefined : resolveUuidRef('PEOPLE', entry.id);
-    if (id !== undefined) {
-      if (ids.has(id)) throw new DirectoryFileError(`${where}.id: duplicate person id "${entry.id}"`);
-      ids.add(id);
-    }
-    for (const email of entry.emails) {
-      const key = email.toLowerCase();
-      if (emails.has(key)) throw new DirectoryFileError(`${where}.emails: duplicate email "${email}"`);
-      emails.add(key);
-    }
-    (entry.tokens ?? []).forEach((token, j) => {
-      const hash = hashToken(typeof token === 'string' ? token : token.token);
-      if (tokens.has(hash)) throw new DirectoryFileError(`${where}.tokens[${j}]: duplicate token`);
-      tokens.add(hash);
-    });
+    if (id !== undefined) duplicates.personId(id, entry.id, where);
+    for (const email of entry.emails) duplicates.email(email, where);
+    (entry.tokens ?? []).forEach((token, j) =>
+      duplicates.tokenHash(
+        hashToken(typeof token === 'string' ? token : token.token),
+        `${where}.tokens[${j}]`,
+      ),
+    );
     i++;
   }
 }

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value, type ValueError } from '@sinclair/typebox/value';
 import { isEmailAddress } from '../domain/email.js';
-import { decodeHydraId, resolveOpaqueRef, resolveUuidRef } from '../domain/ids.js';
+import { resolveOpaqueRef, resolveUuidRef } from '../domain/ids.js';
 import { parseIsoTime } from '../lib/iso-time.js';
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../domain/model.js';
+import { displayNameOf, resolveRoleRef, UniquePersonKeys } from '../domain/person-fields.js';
 import { ROLE_NAMES } from '../domain/roles.js';
 import { hashToken } from '../domain/tokens.js';
 import {
@@ -73,11 +74,35 @@ function entryLabel(node: unknown): string | undefined {
   return typeof entry.id === 'string' ? entry.id : undefined;
 }
 
+/**
+ * Throws for a person ID, email or token seen before in the same directory, with the message that
+ * names the entry (`where`): parseDirectory checks with it, and `rollcall import` when a duplicate
+ * spans two batches.
+ */
+export class DirectoryDuplicates {
+  private readonly keys = new UniquePersonKeys();
+
+  personId(id: string, ref: string | undefined, where: string): void {
+    if (!this.keys.addId(id)) fail(where, 'id', `duplicate person id "${ref}"`);
+  }
+
+  email(email: string, where: string): void {
+    if (!this.keys.addEmail(email)) fail(where, 'emails', `duplicate email "${email}"`);
+  }
+
+  tokenHash(hash: string, where: string): void {
+    if (!this.keys.addTokenHash(hash)) throw new DirectoryFileError(`${where}: duplicate token`);
+  }
+}
+
+/** How parseDirectory names a person entry in its messages. */
+export function personEntryWhere(entry: DirectoryPersonEntry, index: number): string {
+  return `people[${index}] (${entry.emails[0] ?? entry.id ?? index})`;
+}
+
 class DirectoryReader {
   private readonly orgIds = new Set<string>();
-  private readonly personIds = new Set<string>();
-  private readonly emails = new Set<string>();
-  private readonly tokens = new Set<string>();
+  private readonly duplicates = new DirectoryDuplicates();
 
   constructor(
     private readonly file: DirectoryFile,
@@ -98,7 +123,7 @@ class DirectoryReader {
     const people: PersonRecord[] = [];
     const tokens: TokenRecord[] = [];
     this.file.people.forEach((entry, i) => {
-      const where = `people[${i}] (${entry.emails[0] ?? entry.id ?? i})`;
+      const where = personEntryWhere(entry, i);
       const person = this.readPerson(entry, where);
       people.push(person);
       (entry.tokens ?? []).forEach((token, j) =>
@@ -125,12 +150,10 @@ class DirectoryReader {
   private readPerson(entry: DirectoryPersonEntry, where: string): PersonRecord {
     const id = entry.id === undefined ? randomUUID() : resolveUuidRef('PEOPLE', entry.id);
     if (!id) fail(where, 'id', `"${entry.id}" is neither a UUID nor a person ID`);
-    if (this.personIds.has(id)) fail(where, 'id', `duplicate person id "${entry.id}"`);
-    this.personIds.add(id);
+    this.duplicates.personId(id, entry.id, where);
     const orgId = this.knownOrg(entry.orgId, `${where}.orgId`);
     for (const email of entry.emails) this.claimEmail(email, where);
-    const displayName =
-      entry.displayName ?? [entry.firstName, entry.lastName].filter((n) => n !== undefined).join(' ');
+    const displayName = displayNameOf(entry);
     if (!displayName) fail(where, 'displayName', 'one of displayName, firstName or lastName is required');
     const created = entry.created === undefined ? this.now : parseTime(entry.created, where, 'created');
     const person: PersonRecord = {
@@ -180,16 +203,13 @@ class DirectoryReader {
 
   private claimEmail(email: string, where: string): void {
     if (!isEmailAddress(email)) fail(where, 'emails', `"${email}" is not an email address`);
-    const key = email.toLowerCase();
-    if (this.emails.has(key)) fail(where, 'emails', `duplicate email "${email}"`);
-    this.emails.add(key);
+    this.duplicates.email(email, where);
   }
 
   private readToken(token: DirectoryTokenEntry, personId: string, where: string): TokenRecord {
     const plain = typeof token === 'string' ? token : token.token;
     const hash = hashToken(plain);
-    if (this.tokens.has(hash)) throw new DirectoryFileError(`${where}: duplicate token`);
-    this.tokens.add(hash);
+    this.duplicates.tokenHash(hash, where);
     if (typeof token === 'string' || token.expires === undefined) return { hash, personId };
     return { hash, personId, expiresAt: parseTime(token.expires, where, 'expires') };
   }
@@ -216,9 +236,8 @@ function flag(value: boolean | 'true' | 'false' | undefined, fallback: boolean):
 }
 
 function readRole(ref: string, where: string, index: number): string {
-  if ((ROLE_NAMES as readonly string[]).includes(ref)) return ref;
-  const decoded = decodeHydraId(ref);
-  if (decoded?.type === 'ROLE') return decoded.id;
+  const role = resolveRoleRef(ref);
+  if (role !== undefined) return role;
   return fail(
     where,
     `roles[${index}]`,

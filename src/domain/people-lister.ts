@@ -5,7 +5,7 @@ import { BadRequestError, ForbiddenError, MESSAGES } from './errors.js';
 import { decodeHydraId, encodeHydraId, resolveOpaqueRef, resolveUuidRef } from './ids.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
 import type { PersonPresenter } from './person-presenter.js';
-import { ROLE_NAMES } from './roles.js';
+import { resolveRoleRef } from './person-fields.js';
 
 export const MAX_IDS = 85;
 const MAX_PAGE = 1000;
@@ -144,12 +144,11 @@ function splitList(value: string): string[] {
 }
 
 function roleOf(ref: string): string {
-  if ((ROLE_NAMES as readonly string[]).includes(ref)) return ref;
-  const decoded = decodeHydraId(ref);
-  if (decoded?.type !== 'ROLE') {
+  const role = resolveRoleRef(ref);
+  if (role === undefined) {
     throw new BadRequestError(`Invalid value for query parameter 'roles': "${ref}" is not a role ID.`);
   }
-  return decoded.id;
+  return role;
 }
 
 function locationOf(ref: string): string {

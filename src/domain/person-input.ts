@@ -1,9 +1,9 @@
 import type { PersonCreateBody, PersonUpdateBody } from '../schemas/person-input.js';
 import { isEmailAddress } from './email.js';
 import { BadRequestError } from './errors.js';
-import { decodeHydraId, resolveOpaqueRef, resolveUuidRef } from './ids.js';
+import { resolveOpaqueRef, resolveUuidRef } from './ids.js';
 import type { PersonRecord } from './model.js';
-import { ROLE_NAMES } from './roles.js';
+import { displayNameOf, resolveRoleRef, withoutDuplicateEmails } from './person-fields.js';
 
 /** The fields a Create or an Update writes; everything else keeps its value or its default. */
 export type WritableFields = Pick<
@@ -29,11 +29,11 @@ export type WritableFields = Pick<
 
 /** Checks and resolves a request body; a bad value is a 400 naming the field. */
 export function writableFieldsOf(body: PersonCreateBody | PersonUpdateBody, given: string[]): WritableFields {
-  const emails = withoutDuplicates(given);
+  const emails = withoutDuplicateEmails(given);
   emails.forEach((email, i) => {
     if (!isEmailAddress(email)) throw invalid(`emails[${i}]`, `"${email}" is not an email address`);
   });
-  const displayName = body.displayName ?? [body.firstName, body.lastName].filter(Boolean).join(' ');
+  const displayName = displayNameOf(body);
   if (!displayName) {
     throw new BadRequestError('One of displayName, firstName or lastName is required.');
   }
@@ -64,10 +64,9 @@ export function writableFieldsOf(body: PersonCreateBody | PersonUpdateBody, give
 }
 
 function roleOf(ref: string, field: string): string {
-  if ((ROLE_NAMES as readonly string[]).includes(ref)) return ref;
-  const decoded = decodeHydraId(ref);
-  if (decoded?.type !== 'ROLE') throw invalid(field, `"${ref}" is not a role ID`);
-  return decoded.id;
+  const role = resolveRoleRef(ref);
+  if (role === undefined) throw invalid(field, `"${ref}" is not a role ID`);
+  return role;
 }
 
 function opaque(type: 'LICENSE' | 'LOCATION', ref: string, field: string): string {
@@ -78,15 +77,4 @@ function opaque(type: 'LICENSE' | 'LOCATION', ref: string, field: string): strin
 
 function invalid(field: string, problem: string): BadRequestError {
   return new BadRequestError(`Invalid field '${field}' in the request body: ${problem}.`);
-}
-
-/** The same address twice (in any case) is one address, kept where it first appears. */
-function withoutDuplicates(emails: string[]): string[] {
-  const seen = new Set<string>();
-  return emails.filter((email) => {
-    const key = email.toLowerCase();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
