@@ -10,13 +10,27 @@
 // p50/p99 of both, writes bench/results/instances.json, and exits 1 if any response was not a 2xx.
 //
 //   npm run bench:instances -- --db postgres://… [--instances 2] [--duration 8] [--warmup 2]
-//                              [--connections 20] [--people 10000] [--tokens 300]
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { arch, cpus, loadavg, platform } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+//                              [--connections 20] [--people 10000] [--tokens 300] [--smoke]
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, staleBuild } from './build.js';
+import {
+  elapsedS,
+  ensureBuilt,
+  integer,
+  type LoadOptions,
+  loadOptionSpecs,
+  log,
+  machine,
+  postgresUrl,
+  preflightPeople,
+  readLoadOptions,
+  ROOT,
+  SMOKE_DURATION_S,
+  startRollcall,
+  writeResults,
+} from './common.js';
 import { detailsRequests } from './details-requests.js';
 import { generateDirectory } from './generate-directory.js';
 import { displayNameRequests, preflightList } from './list-requests.js';
@@ -27,8 +41,6 @@ import { interrupted, makeTempDir, runBench, UsageError } from './lifecycle.js';
 import { Rng } from '../src/domain/seeded-random.js';
 import { alignTable } from './report.js';
 
-const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const REQUESTS_PER_CASE = 10_000;
 // The throughput is measured, not the protections: no per-token rate limit, no 503 on event-loop lag
 // or on queries waiting for a connection (the load generator and PostgreSQL share the CPUs).
@@ -46,16 +58,12 @@ const USAGE = `usage: npm run bench:instances -- --db postgres://… [options]
   --warmup <s>        warm-up seconds per case and run (default 2)
   --connections <n>   concurrent connections (default 20)
   --people <n>        people in the generated directory (default 10000)
-  --tokens <n>        people with a token, about one in five an admin (default 300)`;
+  --tokens <n>        people with a token, about one in five an admin (default 300)
+  --smoke             a check, not a measurement: 200 people, ${SMOKE_DURATION_S} s per case, no results file`;
 
-interface Options {
+interface Options extends LoadOptions {
   db: string;
   instances: number;
-  durationS: number;
-  warmupS: number;
-  connections: number;
-  people: number;
-  tokens: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -64,38 +72,13 @@ function parseOptions(argv: string[]): Options {
     options: {
       db: { type: 'string' },
       instances: { type: 'string', default: '2' },
-      duration: { type: 'string', default: '8' },
-      warmup: { type: 'string', default: '2' },
-      connections: { type: 'string', default: '20' },
-      people: { type: 'string', default: '10000' },
-      tokens: { type: 'string', default: '300' },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...loadOptionSpecs({ duration: 8, warmup: 2, connections: 20, people: 10000, tokens: 300 }),
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const integer = (name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
-    return n;
-  };
-  if (values.db === undefined || !/^postgres(ql)?:\/\//.test(values.db)) {
-    throw new UsageError('--db must be a postgres:// URL');
-  }
-  const options = {
-    db: values.db,
-    instances: integer('instances', values.instances, 2, 8),
-    durationS: integer('duration', values.duration, 1),
-    warmupS: integer('warmup', values.warmup, 0),
-    connections: integer('connections', values.connections, 1),
-    people: integer('people', values.people, 100),
-    tokens: integer('tokens', values.tokens, 5),
-  };
-  if (options.tokens > options.people / 2) throw new UsageError('--tokens must be at most half of --people');
-  return options;
+  const load = readLoadOptions(values, USAGE, { people: 100, tokens: 5 });
+  const db = postgresUrl(values.db, '--db must be a postgres:// URL');
+  if (db === undefined) throw new UsageError('--db must be a postgres:// URL');
+  return { ...load, db, instances: integer('instances', values.instances, 2, 8) };
 }
 
 interface RunResult {
@@ -106,18 +89,10 @@ interface RunResult {
   warmup: LoadResult | undefined;
 }
 
-const t0 = Date.now();
-const log = (line: string) =>
-  process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
-
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
   const loadAverageAtStart = loadavg().map((l) => Number(l.toFixed(2)));
-  const stale = staleBuild();
-  if (stale !== undefined) {
-    log(`Building (npm run build; ${stale})…`);
-    await build();
-  }
+  await ensureBuilt();
 
   const tmp = makeTempDir('rollcall-instances-');
   const directory = generateDirectory({
@@ -133,27 +108,12 @@ async function main(): Promise<number> {
   // The first instance loads the directory; the others only open the same schema.
   const instances: Server[] = [];
   for (let i = 0; i < options.instances; i++) {
-    const seed = i === 0 ? ['--seed', seedFile] : [];
-    const server = await startServer({
+    const server = await startRollcall({
       name: `rollcall serve #${i + 1}`,
-      command: process.execPath,
-      args: [
-        join(ROOT, 'bin', 'rollcall.js'),
-        'serve',
-        '--port',
-        '0',
-        '--db',
-        schema.url,
-        ...seed,
-        '--log-level',
-        'silent',
-      ],
-      cwd: ROOT,
-      listening: /Rollcall listening on (http:\/\/127\.0\.0\.1:\d+)/,
-      timeoutMs: 120_000,
+      db: schema.url,
+      ...(i === 0 && { seedFile }),
       env: SERVER_ENV,
     });
-    await waitUntilReady(server.url);
     log(`Instance ${i + 1} on ${server.url}`);
     instances.push(server);
   }
@@ -260,36 +220,25 @@ async function main(): Promise<number> {
     }
   }
 
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const jsonFile = join(RESULTS_DIR, 'instances.json');
-  writeFileSync(
-    jsonFile,
-    `${JSON.stringify(
-      {
-        environment: {
-          date: new Date().toISOString(),
-          node: process.version,
-          platform: `${platform()} ${arch()}`,
-          cpus: cpus().length,
-          loadAverageAtStart,
-          loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))),
-        },
-        options: { ...options, db: withoutPassword(options.db) },
-        failures,
-        cases: rows.map((r) => ({
-          key: r.spec.key,
-          name: r.spec.name,
-          oneInstance: r.one,
-          instances: r.many,
-          ratio: r.ratio,
-        })),
+  if (options.smoke) log('Smoke run: no results file written');
+  else
+    writeResults('instances.json', {
+      environment: {
+        ...machine(),
+        loadAverageAtStart,
+        loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))),
       },
-      null,
-      2,
-    )}\n`,
-  );
-  console.log(`Figures written to ${relative(process.cwd(), jsonFile) || jsonFile}`);
-  log(`Done in ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
+      options: { ...options, db: withoutPassword(options.db) },
+      failures,
+      cases: rows.map((r) => ({
+        key: r.spec.key,
+        name: r.spec.name,
+        oneInstance: r.one,
+        instances: r.many,
+        ratio: r.ratio,
+      })),
+    });
+  log(`Done in ${elapsedS().toFixed(0)} s.`);
   return failures > 0 ? 1 : 0;
 }
 
@@ -300,28 +249,8 @@ async function preflight(url: string, cases: readonly { key: string; requests: B
       await preflightList(url, 'displayName', spec.requests);
       continue;
     }
-    for (const request of spec.requests.slice(0, 50)) {
-      const response = await fetch(`${url}${request.path}`, { headers: request.headers });
-      const body = await response.text();
-      const id = (JSON.parse(body) as { id?: string }).id;
-      if (response.status !== 200 || id !== request.path.split('/')[3]) {
-        throw new Error(`preflight: GET ${request.path} answered ${response.status}: ${body}`);
-      }
-    }
+    await preflightPeople(url, spec.key, spec.requests, 50);
   }
-}
-
-/** Polls /readyz until it answers 200 (30 s at most). */
-async function waitUntilReady(url: string): Promise<void> {
-  const start = Date.now();
-  let last = '';
-  while (Date.now() - start < 30_000) {
-    const response = await fetch(`${url}/readyz`).catch((error: unknown) => error as Error);
-    if (!(response instanceof Error) && response.status === 200) return;
-    last = response instanceof Error ? response.message : `${response.status} ${await response.text()}`;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`GET ${url}/readyz did not answer 200 within 30 s (last: ${last})`);
 }
 
 await runBench({

@@ -53,6 +53,9 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         url: options.url,
         connections,
         duration: options.durationS,
+        // autocannon ends a run on its sampling tick (1 s): a run shorter than that (a smoke run) needs
+        // a shorter tick, or it lasts the whole second.
+        sampleInt: Math.min(1000, options.durationS * 1000),
         timeout: 10,
         ...(options.rate !== undefined && options.rate > 0 && { overallRate: options.rate }),
         // autocannon deep-copies the options for each connection and builds every request up front:

@@ -14,18 +14,32 @@
 //
 //   npm run bench -- [--duration 8] [--warmup 2] [--connections 10] [--people 10000] [--tokens 300]
 //                    [--cases plain,details,callingData,me,displayName,email,ids] [--db postgres://…]
-//                    [--profile] [--rebuild]
+//                    [--profile] [--rebuild] [--smoke]
 //
 // Besides req/s and latency, it reports the server's CPU time per request (from /proc, Linux only), which
 // other load on the machine disturbs less than req/s; the load average is printed for the same reason.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { arch, cpus, loadavg, platform } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodeHydraId } from '../src/domain/ids.js';
-import { build, staleBuild } from './build.js';
+import {
+  elapsedS,
+  ensureBuilt,
+  type LoadOptions,
+  loadOptionSpecs,
+  log,
+  machine,
+  postgresUrl,
+  preflightPeople,
+  readLoadOptions,
+  RESULTS_DIR,
+  ROOT,
+  SMOKE_DURATION_S,
+  startRollcall,
+  writeResults,
+} from './common.js';
 import { detailsRequests } from './details-requests.js';
 import { generateDirectory, type BenchCaller, type BenchDirectory } from './generate-directory.js';
 import { runLoad, stopLoad, type BenchRequest, type LoadResult } from './load.js';
@@ -37,7 +51,7 @@ import {
   type ListCaseKey,
 } from './list-requests.js';
 import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.js';
-import { cpuTimeMs, startBareServer, startServer, stopAll, stopServer, type Server } from './processes.js';
+import { cpuTimeMs, startBareServer, stopAll, stopServer, type Server } from './processes.js';
 import { interrupted, makeTempDir, runBench, UsageError } from './lifecycle.js';
 import { Rng } from '../src/domain/seeded-random.js';
 import {
@@ -51,19 +65,12 @@ import {
   type Environment,
 } from './report.js';
 
-const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const TARGET = { case: 'details', minRatio: 0.6 };
 const REQUESTS_PER_CASE = 10_000;
 const CASE_KEYS = ['plain', 'details', 'callingData', 'me', 'displayName', 'email', 'ids'] as const;
 const LIST_KEYS: readonly string[] = ['displayName', 'email', 'ids'] satisfies ListCaseKey[];
 
-interface Options {
-  durationS: number;
-  warmupS: number;
-  connections: number;
-  people: number;
-  tokens: number;
+interface Options extends LoadOptions {
   cases: string[];
   /** A postgres:// URL: run the Rollcall cases on PostgreSQL too. */
   db: string | undefined;
@@ -90,70 +97,39 @@ const USAGE = `usage: npm run bench -- [options]
   --db <url>          a postgres:// URL: run every Rollcall case on SQLite and then on PostgreSQL (in a
                       fresh schema, dropped at the end), and compare
   --profile           run both servers with --cpu-prof (profiles in bench/results/profiles/<server>/)
-  --rebuild           run npm run build even if dist/ looks up to date`;
+  --rebuild           run npm run build even if dist/ looks up to date
+  --smoke             a check, not a measurement: 200 people, ${SMOKE_DURATION_S} s per case, no results file`;
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
-      duration: { type: 'string', default: '8' },
-      warmup: { type: 'string', default: '2' },
-      connections: { type: 'string', default: '10' },
-      people: { type: 'string', default: '10000' },
-      tokens: { type: 'string', default: '300' },
+      ...loadOptionSpecs({ duration: 8, warmup: 2, connections: 10, people: 10000, tokens: 300 }),
       cases: { type: 'string', default: CASE_KEYS.join(',') },
       db: { type: 'string' },
       profile: { type: 'boolean', default: false },
       rebuild: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const positive = (name: string, value: string, min: number) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}`);
-    return n;
-  };
-  const options = {
-    durationS: positive('duration', values.duration, 1),
-    warmupS: positive('warmup', values.warmup, 0),
-    connections: positive('connections', values.connections, 1),
-    people: positive('people', values.people, 100),
-    tokens: positive('tokens', values.tokens, 5),
+  const options: Options = {
+    ...readLoadOptions(values, USAGE, { people: 100, tokens: 5 }),
     cases: values.cases.split(',').map((c) => c.trim()),
-    db: values.db,
+    db: postgresUrl(values.db, '--db must be a postgres:// URL (SQLite is always measured)'),
     profile: values.profile,
     rebuild: values.rebuild,
   };
   const unknown = options.cases.filter((c) => !(CASE_KEYS as readonly string[]).includes(c));
   if (unknown.length > 0) throw new UsageError(`--cases: unknown case ${unknown.join(', ')}`);
-  if (options.tokens > options.people / 2) throw new UsageError('--tokens must be at most half of --people');
-  if (options.db !== undefined && !/^postgres(ql)?:\/\//.test(options.db)) {
-    throw new UsageError('--db must be a postgres:// URL (SQLite is always measured)');
-  }
   return options;
 }
 
 // ---------------------------------------------------------------------------------------------------
 
-const t0 = Date.now();
-const log = (line: string) =>
-  process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
-
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
   const loadAverageAtStart = loadavg().map((l) => Number(l.toFixed(2)));
 
-  const stale = options.rebuild ? 'asked for' : staleBuild();
-  if (stale === undefined) {
-    log('dist/ is newer than src/: not building');
-  } else {
-    log(`Building (npm run build; ${stale})…`);
-    await build();
-  }
+  await ensureBuilt(options.rebuild);
 
   const tmp = makeTempDir('rollcall-bench-');
   const directory = generateDirectory({
@@ -230,7 +206,7 @@ async function main(): Promise<number> {
   for (const { store, db } of stores) {
     if (interrupted()) break;
     const profileName = store === 'sqlite' ? 'rollcall' : 'rollcall-postgres';
-    const rollcall = await startRollcall(store, await db(), seedFile, profileArgs(profileName));
+    const rollcall = await startRollcallOn(store, await db(), seedFile, profileArgs(profileName));
     // Every case is checked once by hand before the load: right status, right people.
     const bodies = await preflight(rollcall.url, selected, directory);
     if (bare === undefined) {
@@ -255,11 +231,7 @@ async function main(): Promise<number> {
 
   await stopAll();
   const environment: Environment = {
-    date: new Date().toISOString(),
-    node: process.version,
-    platform: `${platform()} ${arch()}`,
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    ...machine(),
     loadAverageAtStart,
     loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))),
     ...gitState(),
@@ -326,49 +298,41 @@ async function main(): Promise<number> {
   for (const line of formatFailures(results)) console.log(`ERROR ${line}`);
   if (failures > 0) console.log(`ERROR ${failures} requests failed: the figures above are not valid.`);
 
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const jsonFile = join(RESULTS_DIR, 'latest.json');
-  writeFileSync(
-    jsonFile,
-    `${JSON.stringify(
-      {
-        environment,
-        options: { ...options, db: options.db === undefined ? undefined : withoutPassword(options.db) },
-        directory: {
-          people: directory.allPeople.length,
-          orgs: directory.file.orgs.length,
-          tokenHolders: directory.callers.length,
-          admins: directory.callers.filter((c) => c.admin).length,
-        },
-        target: target && {
-          case: TARGET.case,
-          minRatio: TARGET.minRatio,
-          ratio: target.ratioToBare,
-          met: target.ratioToBare >= TARGET.minRatio,
-          cpuRatio: cpuRatioOf(target, results[0]),
-        },
-        failures,
-        cases: results.map((r) => ({
-          key: r.key,
-          name: r.name,
-          store: r.store,
-          example: r.example,
-          requestsPerSecond: r.measured.requestsPerSecond,
-          p50Ms: r.measured.latencyMs.p50,
-          p99Ms: r.measured.latencyMs.p99,
-          ratioToBare: r.ratioToBare,
-          serverCpuUsPerRequest: r.serverCpuUsPerRequest,
-          loadGeneratorCpuPercent: r.loadGeneratorCpuPercent,
-          measured: r.measured,
-          warmup: r.warmup,
-        })),
-        comparison,
+  if (options.smoke) log('Smoke run: no results file written');
+  else
+    writeResults('latest.json', {
+      environment,
+      options: { ...options, db: options.db === undefined ? undefined : withoutPassword(options.db) },
+      directory: {
+        people: directory.allPeople.length,
+        orgs: directory.file.orgs.length,
+        tokenHolders: directory.callers.length,
+        admins: directory.callers.filter((c) => c.admin).length,
       },
-      null,
-      2,
-    )}\n`,
-  );
-  console.log(`Figures written to ${relative(process.cwd(), jsonFile) || jsonFile}`);
+      target: target && {
+        case: TARGET.case,
+        minRatio: TARGET.minRatio,
+        ratio: target.ratioToBare,
+        met: target.ratioToBare >= TARGET.minRatio,
+        cpuRatio: cpuRatioOf(target, results[0]),
+      },
+      failures,
+      cases: results.map((r) => ({
+        key: r.key,
+        name: r.name,
+        store: r.store,
+        example: r.example,
+        requestsPerSecond: r.measured.requestsPerSecond,
+        p50Ms: r.measured.latencyMs.p50,
+        p99Ms: r.measured.latencyMs.p99,
+        ratioToBare: r.ratioToBare,
+        serverCpuUsPerRequest: r.serverCpuUsPerRequest,
+        loadGeneratorCpuPercent: r.loadGeneratorCpuPercent,
+        measured: r.measured,
+        warmup: r.warmup,
+      })),
+      comparison,
+    });
   if (options.profile) {
     for (const name of ['rollcall', 'rollcall-postgres', 'bare', 'plain']) {
       const dir = join(profileDir, name);
@@ -380,7 +344,7 @@ async function main(): Promise<number> {
       if (main) console.log(`CPU profile of the ${name} server: ${relative(process.cwd(), main)}`);
     }
   }
-  log(`Done in ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
+  log(`Done in ${elapsedS().toFixed(0)} s.`);
   return failures > 0 ? 1 : 0;
 }
 
@@ -388,35 +352,19 @@ async function main(): Promise<number> {
 // Servers and measurements.
 
 /** `rollcall serve` on a SQLite file or a PostgreSQL URL, loaded with the directory file. */
-async function startRollcall(
+async function startRollcallOn(
   store: BenchStore,
   db: string,
   seedFile: string,
   profileArgs: readonly string[],
 ): Promise<Server> {
-  const rollcall = await startServer({
+  const rollcall = await startRollcall({
     name: `rollcall serve (${store})`,
-    command: process.execPath,
-    args: [
-      ...profileArgs,
-      join(ROOT, 'bin', 'rollcall.js'),
-      'serve',
-      '--port',
-      '0',
-      '--db',
-      db,
-      '--seed',
-      seedFile,
-      '--log-level',
-      'silent',
-    ],
-    cwd: ROOT,
-    listening: /Rollcall listening on (http:\/\/127\.0\.0\.1:\d+)/,
-    timeoutMs: 120_000,
+    db,
+    seedFile,
+    nodeArgs: profileArgs,
   });
   log(`${rollcall.output.join('; ')}; listening on ${rollcall.url} (${store})`);
-  const waitedMs = await waitUntilReady(rollcall.url);
-  if (waitedMs > 0) log(`Rollcall was not ready (/readyz) for ${waitedMs} ms after it started listening`);
   return rollcall;
 }
 
@@ -529,59 +477,33 @@ async function preflight(
   directory: BenchDirectory,
 ): Promise<string[]> {
   const tokenOwner = new Map(directory.callers.map((c) => [c.token, c.personId]));
+  const ownerOf = (request: BenchRequest) =>
+    encodeHydraId(
+      'PEOPLE',
+      tokenOwner.get(request.headers.authorization?.replace(/^Bearer /, '') ?? '') ?? '?',
+    );
   let detailsBodies: string[] = [];
   for (const spec of cases.filter((c) => c.server === 'rollcall')) {
     if (LIST_KEYS.includes(spec.key)) {
       await preflightList(url, spec.key as ListCaseKey, spec.requests);
       continue;
     }
-    const bodies: string[] = [];
-    let withCallingData = 0;
-    for (const request of spec.requests.slice(0, 200)) {
-      const response = await fetch(`${url}${request.path}`, { headers: request.headers });
-      const body = await response.text();
-      if (response.status !== 200) {
-        throw new Error(`preflight: ${spec.name}: GET ${request.path} answered ${response.status}: ${body}`);
-      }
-      const person = JSON.parse(body) as { id?: string; extension?: string };
-      const owner = tokenOwner.get(request.headers.authorization?.replace(/^Bearer /, '') ?? '') ?? '?';
-      const expectedId =
-        spec.key === 'me' ? encodeHydraId('PEOPLE', owner) : request.path.split('/')[3]?.split('?')[0];
-      if (person.id !== expectedId) {
-        throw new Error(`preflight: ${spec.name}: GET ${request.path} returned person ${person.id}`);
-      }
-      if (person.extension !== undefined) withCallingData++;
-      bodies.push(body);
-    }
-    if (spec.key === 'callingData' && withCallingData === 0) {
+    const bodies = await preflightPeople(
+      url,
+      spec.name,
+      spec.requests,
+      200,
+      spec.key === 'me' ? ownerOf : undefined,
+    );
+    const withCallingData = bodies.filter(
+      (b) => (JSON.parse(b) as { extension?: string }).extension !== undefined,
+    );
+    if (spec.key === 'callingData' && withCallingData.length === 0) {
       throw new Error('preflight: no callingData=true response carried Calling data; the case tests nothing');
     }
     if (spec.key === 'details') detailsBodies = bodies;
   }
   return detailsBodies;
-}
-
-/**
- * Polls /readyz (or /healthz where there is none) until it answers 200: a server that sheds load on
- * event-loop lag may still be counting its own start-up. Returns how long it was not ready (0: it was at
- * once); throws after 30 s.
- */
-async function waitUntilReady(url: string): Promise<number> {
-  const start = Date.now();
-  let probe = '/readyz';
-  let last = '';
-  while (Date.now() - start < 30_000) {
-    const response = await fetch(`${url}${probe}`).catch((error: unknown) => error as Error);
-    if (!(response instanceof Error) && response.status === 200) return last ? Date.now() - start : 0;
-    if (!(response instanceof Error) && response.status === 404 && probe === '/readyz') {
-      await response.body?.cancel();
-      probe = '/healthz';
-      continue;
-    }
-    last = response instanceof Error ? response.message : `${response.status} ${await response.text()}`;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`GET ${probe} did not answer 200 within 30 s (last: ${last})`);
 }
 
 function medianBody(bodies: readonly string[]): string {

@@ -12,11 +12,9 @@
 //
 //   npm run bench:scale -- [--people 1000000] [--orgs 3] [--seed 42] [--tokens 100]
 //                          [--connections 50] [--duration 10] [--warmup 2] [--rate 50] [--keep-db]
-//                          [--db postgres://…]
+//                          [--db postgres://…] [--smoke]
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { arch, cpus, platform } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { GeneratedTokenHolder } from '../src/directory/generate-directory.js';
 import { Rng } from '../src/domain/seeded-random.js';
@@ -28,14 +26,27 @@ import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.
 import { explainPgListQueries, schemaBytes, SEQ_SCAN_MIN_ROWS } from './scale-plans-pg.js';
 import { explainListQueries, type QueryPlan } from './scale-plans.js';
 import type { PeopleStore } from '../src/domain/people-store.js';
-import { build } from './build.js';
-import { interrupted, makeTempDir, runBench, UsageError } from './lifecycle.js';
+import {
+  CLI,
+  elapsedS,
+  ensureBuilt,
+  integer,
+  type LoadOptions,
+  loadOptionSpecs,
+  log,
+  machine,
+  postgresUrl,
+  readLoadOptions,
+  RESULTS_DIR,
+  ROOT,
+  SMOKE_DURATION_S,
+  startRollcall,
+  writeResults,
+} from './common.js';
+import { interrupted, makeTempDir, runBench } from './lifecycle.js';
 import { alignTable } from './report.js';
-import { memoryOf, runToEnd, startBareServer, startServer, stopServer } from './processes.js';
+import { memoryOf, runToEnd, startBareServer, stopServer } from './processes.js';
 
-const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const RESULTS_DIR = join(ROOT, 'bench', 'results');
-const CLI = join(ROOT, 'bin', 'rollcall.js');
 const TARGETS = { importS: 60, listP99Ms: 10, peakRssMB: 300 };
 const REQUESTS_PER_CASE = 5000;
 // What is measured is the directory, not the protections: no per-token rate limit (50 connections
@@ -58,16 +69,12 @@ const USAGE = `usage: npm run bench:scale -- [options]
   --rate <req/s>      also measure the prefix and email cases on one connection at this rate,
                       0 for not (default 50)
   --keep-db           keep the imported database (its path, or PostgreSQL schema, is printed)
-  --db <url>          a postgres:// URL: import into a fresh schema of it and serve from PostgreSQL`;
+  --db <url>          a postgres:// URL: import into a fresh schema of it and serve from PostgreSQL
+  --smoke             a check, not a measurement: 1,000 people, ${SMOKE_DURATION_S} s per case, no results file`;
 
-interface Options {
-  people: number;
+interface Options extends LoadOptions {
   orgs: number;
   seed: number;
-  tokens: number;
-  connections: number;
-  durationS: number;
-  warmupS: number;
   rate: number;
   keepDb: boolean;
   /** A postgres:// URL: PostgreSQL instead of a SQLite file. */
@@ -78,40 +85,20 @@ function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
-      people: { type: 'string', default: '1000000' },
+      ...loadOptionSpecs({ duration: 10, warmup: 2, connections: 50, people: 1_000_000, tokens: 100 }),
       orgs: { type: 'string', default: '3' },
       seed: { type: 'string', default: '42' },
-      tokens: { type: 'string', default: '100' },
-      connections: { type: 'string', default: '50' },
-      duration: { type: 'string', default: '10' },
-      warmup: { type: 'string', default: '2' },
       rate: { type: 'string', default: '50' },
       'keep-db': { type: 'boolean', default: false },
       db: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const integer = (name: string, value: string, min: number) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}`);
-    return n;
-  };
-  if (values.db !== undefined && !/^postgres(ql)?:\/\//.test(values.db)) {
-    throw new UsageError('--db must be a postgres:// URL (without it, the database is a SQLite file)');
-  }
   return {
-    db: values.db,
-    people: integer('people', values.people, 1000),
+    // At least 1,000 people: id= lists of 85 are drawn from a sample of them.
+    ...readLoadOptions(values, USAGE, { people: 1000, tokens: 10 }),
+    db: postgresUrl(values.db, '--db must be a postgres:// URL (without it, the database is a SQLite file)'),
     orgs: integer('orgs', values.orgs, 1),
     seed: integer('seed', values.seed, 0),
-    tokens: integer('tokens', values.tokens, 10),
-    connections: integer('connections', values.connections, 1),
-    durationS: integer('duration', values.duration, 1),
-    warmupS: integer('warmup', values.warmup, 0),
     rate: integer('rate', values.rate, 0),
     keepDb: values['keep-db'],
   };
@@ -137,19 +124,19 @@ interface Paging {
   pageMs: { p50: number; p99: number; max: number };
 }
 
-const t0 = performance.now();
-const log = (line: string) =>
-  process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
 let keepTmp = false;
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
-  log('Building (npm run build)…');
-  await build();
+  await ensureBuilt();
 
-  mkdirSync(RESULTS_DIR, { recursive: true });
+  keepTmp = options.keepDb;
+  const tmp = makeTempDir('rollcall-scale-', keepTmp);
+  // A smoke run's directory is not worth keeping for the next run.
+  const directoryDir = options.smoke ? tmp : RESULTS_DIR;
+  mkdirSync(directoryDir, { recursive: true });
   const directory = await scaleDirectory(
-    RESULTS_DIR,
+    directoryDir,
     { people: options.people, orgs: options.orgs, seed: options.seed, tokens: options.tokens },
     [
       join(ROOT, 'src', 'directory', 'generate-directory.ts'),
@@ -158,8 +145,6 @@ async function main(): Promise<number> {
     log,
   );
 
-  keepTmp = options.keepDb;
-  const tmp = makeTempDir('rollcall-scale-', keepTmp);
   const schema = options.db === undefined ? undefined : await createBenchSchema(options.db, 'scale');
   const db = schema?.url ?? join(tmp, 'scale.db');
   const store = schema === undefined ? 'SQLite' : `PostgreSQL (schema ${schema.name})`;
@@ -175,13 +160,9 @@ async function main(): Promise<number> {
   const { plans, planNote } = await explain(db, schema !== undefined, directory);
   for (const plan of plans) log(`plan of ${plan.name}: ${plan.plan.join(' / ')}`);
 
-  const server = await startServer({
+  const server = await startRollcall({
     name: 'rollcall serve',
-    command: process.execPath,
-    args: [CLI, 'serve', '--port', '0', '--db', db, '--log-level', 'silent'],
-    cwd: ROOT,
-    listening: /Rollcall listening on (http:\/\/127\.0\.0\.1:\d+)/,
-    timeoutMs: 120_000,
+    db,
     // PostgreSQL: no 503 either while queries wait for a connection of the pool.
     env: schema === undefined ? SERVER_ENV : { ...SERVER_ENV, ROLLCALL_MAX_DB_WAITING: '0' },
   });
@@ -280,13 +261,7 @@ async function main(): Promise<number> {
   const memory = memoryOf(pid);
   await stopServer(server.child);
 
-  const environment = {
-    date: new Date().toISOString(),
-    node: process.version,
-    platform: `${platform()} ${arch()}`,
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
-  };
+  const environment = machine();
   const importS = imported.wallS;
   const peakRssMB = (memory?.peak ?? 0) / MB;
   const failures = cases.reduce((sum, c) => sum + failedRequests(c.run), 0);
@@ -360,7 +335,7 @@ async function main(): Promise<number> {
     for (const line of plan.plan) console.log(`      ${line}`);
   }
   console.log('');
-  console.log('Targets:');
+  console.log(options.smoke ? 'Targets (a smoke run: for information, not checked):' : 'Targets:');
   const width = Math.max(...checks.map((c) => c.what.length));
   for (const c of checks) {
     console.log(
@@ -383,52 +358,45 @@ async function main(): Promise<number> {
     );
   }
 
-  const jsonFile = join(RESULTS_DIR, 'scale.json');
-  writeFileSync(
-    jsonFile,
-    `${JSON.stringify(
-      {
-        environment,
-        options: { ...options, db: schema === undefined ? undefined : `schema ${schema.name}` },
-        store,
-        targets: TARGETS,
-        directory: {
-          file: relative(ROOT, directory.file),
-          bytes: directory.bytes,
-          databaseBytes: dbBytes,
-          orgs: directory.orgs,
-          tokenHolders: directory.holders.length,
-          admins: directory.holders.filter((h) => h.role !== undefined).length,
-          generatedS: directory.generatedS,
-        },
-        import: { line: importLine, wallS: importS, peakRssBytes: imported.peakRssBytes },
-        server: {
-          startS: server.startS,
-          rssAtStartBytes: rssAtStart,
-          rssAtEndBytes: memory?.current,
-          peakRssBytes: memory?.peak,
-        },
-        cases: cases.map((c) => ({
-          ...c,
-          requestsPerSecond: c.run.requestsPerSecond,
-          p50Ms: c.run.latencyMs.p50,
-          p99Ms: c.run.latencyMs.p99,
-        })),
-        paging,
-        plans,
-        checks,
-        failures,
+  if (options.smoke) log('Smoke run: no results file written');
+  else
+    writeResults('scale.json', {
+      environment,
+      options: { ...options, db: schema === undefined ? undefined : `schema ${schema.name}` },
+      store,
+      targets: TARGETS,
+      directory: {
+        file: relative(ROOT, directory.file),
+        bytes: directory.bytes,
+        databaseBytes: dbBytes,
+        orgs: directory.orgs,
+        tokenHolders: directory.holders.length,
+        admins: directory.holders.filter((h) => h.role !== undefined).length,
+        generatedS: directory.generatedS,
       },
-      null,
-      2,
-    )}\n`,
-  );
-  console.log(`Figures written to ${relative(process.cwd(), jsonFile) || jsonFile}`);
+      import: { line: importLine, wallS: importS, peakRssBytes: imported.peakRssBytes },
+      server: {
+        startS: server.startS,
+        rssAtStartBytes: rssAtStart,
+        rssAtEndBytes: memory?.current,
+        peakRssBytes: memory?.peak,
+      },
+      cases: cases.map((c) => ({
+        ...c,
+        requestsPerSecond: c.run.requestsPerSecond,
+        p50Ms: c.run.latencyMs.p50,
+        p99Ms: c.run.latencyMs.p99,
+      })),
+      paging,
+      plans,
+      checks,
+      failures,
+    });
   if (schema !== undefined) {
     if (options.keepDb) console.log(`Database kept: schema ${schema.name} (--db '${withoutPassword(db)}')`);
     else await schema.drop();
   } else if (keepTmp) console.log(`Database kept: ${db}`);
-  log(`Done in ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
+  log(`Done in ${elapsedS().toFixed(0)} s.`);
   const paged = paging.people === paging.expected;
   return failures > 0 || fullScans.length > 0 || !paged ? 1 : 0;
 }
