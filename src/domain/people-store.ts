@@ -63,7 +63,10 @@ export interface PeopleStore {
   /** Moves each person's last activity forward to the given time (never backward). */
   recordActivity(lastActivityByPerson: ReadonlyMap<string, number>): Promise<void>;
 
-  /** Replaces the whole directory in one transaction: all of it or nothing. */
+  /**
+   * Replaces the whole directory in one transaction: all of it or nothing. Stores implement it as an
+   * importDirectory of one batch, so that one code path writes a whole directory.
+   */
   replaceDirectory(directory: Directory, now: number): Promise<void>;
   readDirectory(): Promise<{ orgs: OrgRecord[]; people: PersonRecord[] }>;
 
@@ -96,7 +99,8 @@ export interface PeopleStore {
   /**
    * Replaces the whole directory in one transaction like replaceDirectory, from batches that are read
    * while it runs, so that a million people are never in memory at once. `batches` is iterated
-   * synchronously inside the transaction: when it throws, nothing has changed.
+   * synchronously inside the transaction: when it throws, nothing has changed. A person ID, email or
+   * token that repeats is a DuplicateEntryError.
    */
   importDirectory(
     orgs: readonly OrgRecord[],

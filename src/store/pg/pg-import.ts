@@ -8,7 +8,7 @@ import { CHANGES_CHANNEL } from './change-feed.js';
 // crash leaves the old directory), the rows sent a thousand at a time as arrays (one INSERT … SELECT
 // FROM UNNEST per table and chunk, instead of a round trip per row), the secondary indexes built once at
 // the end (one sort each instead of a million B-tree insertions), then fresh planner statistics.
-// The rows are those replaceDirectory writes, in the same order (`position` follows the file).
+// replaceDirectory is this import of one batch (`position` follows the file).
 
 /** Rows per INSERT: 31 arrays of 1,000 values stay well inside one message. */
 export const PG_IMPORT_CHUNK = 1000;

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { ConflictError, DuplicateEntryError, MESSAGES } from '../../domain/errors.js';
 import type { Directory, OrgRecord, PersonRecord, TokenRecord } from '../../domain/model.js';
+import { toDirectoryBatch } from '../directory-batch.js';
 import { fromOrgRows, fromTokenRow, type ManagesRow, type OrgRow, type TokenRow } from '../directory-rows.js';
 import { buildListSql, type ListDialect } from '../list-sql.js';
 import { assertSchemaUpToDate } from '../schema-version.js';
@@ -259,32 +260,9 @@ class PgStore implements PeopleStore {
     );
   }
 
+  /** An import of one batch: one code path writes a whole directory. */
   async replaceDirectory(directory: Directory, now: number): Promise<void> {
-    await this.transaction(async (client) => {
-      await client.query('TRUNCATE tokens, person_emails, people, org_manages, orgs');
-      await notifyChanged(client, '*');
-      for (const org of directory.orgs) {
-        await client.query('INSERT INTO orgs (id, display_name) VALUES ($1, $2)', [org.id, org.displayName]);
-      }
-      for (const org of directory.orgs) {
-        for (const managed of org.manages) {
-          await client.query('INSERT INTO org_manages (manager_id, managed_id) VALUES ($1, $2)', [
-            org.id,
-            managed,
-          ]);
-        }
-      }
-      for (const person of directory.people) {
-        await insertPerson(client, person);
-        await insertEmails(client, person);
-      }
-      for (const token of directory.tokens) {
-        await client.query(
-          'INSERT INTO tokens (hash, person_id, expires_at, created_at) VALUES ($1, $2, $3, $4)',
-          [token.hash, token.personId, token.expiresAt ?? null, now],
-        );
-      }
-    });
+    await this.importDirectory(directory.orgs, [toDirectoryBatch(directory.people, directory.tokens)], now);
   }
 
   async importDirectory(

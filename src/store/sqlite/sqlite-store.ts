@@ -16,6 +16,7 @@ import {
   type PersonRow,
 } from '../person-row.js';
 import { fromOrgRows, fromTokenRow, type ManagesRow, type OrgRow, type TokenRow } from '../directory-rows.js';
+import { toDirectoryBatch } from '../directory-batch.js';
 import { buildListSql, type ListDialect } from '../list-sql.js';
 import { assertSchemaUpToDate } from '../schema-version.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
@@ -150,8 +151,6 @@ class SqliteStore implements PeopleStore {
       recordActivity: db.prepare(
         'UPDATE people SET last_activity = MAX(COALESCE(last_activity, 0), ?) WHERE id = ?',
       ),
-      insertOrg: db.prepare('INSERT INTO orgs (id, display_name) VALUES (?, ?)'),
-      insertManages: db.prepare('INSERT INTO org_manages (manager_id, managed_id) VALUES (?, ?)'),
       insertPerson: db.prepare(insertPersonSql),
       insertEmail: db.prepare('INSERT INTO person_emails (email_lower, person_id) VALUES (?, ?)'),
       updatePerson: db.prepare(updatePersonSql),
@@ -303,25 +302,9 @@ class SqliteStore implements PeopleStore {
     })();
   }
 
+  /** An import of one batch: one code path writes a whole directory. */
   async replaceDirectory(directory: Directory, now: number): Promise<void> {
-    const s = this.statements;
-    this.cache.clear();
-    this.db
-      .transaction(() => {
-        this.db.exec('DELETE FROM tokens; DELETE FROM person_emails; DELETE FROM people;');
-        this.db.exec('DELETE FROM org_manages; DELETE FROM orgs;');
-        for (const org of directory.orgs) s.insertOrg.run(org.id, org.displayName);
-        for (const org of directory.orgs)
-          for (const managed of org.manages) s.insertManages.run(org.id, managed);
-        for (const person of directory.people) {
-          s.insertPerson.run(toPersonRow(person));
-          for (const email of person.emails) s.insertEmail.run(email.toLowerCase(), person.id);
-        }
-        for (const token of directory.tokens) {
-          s.addToken.run(token.hash, token.personId, token.expiresAt ?? null, now);
-        }
-      })
-      .immediate();
+    await this.importDirectory(directory.orgs, [toDirectoryBatch(directory.people, directory.tokens)], now);
   }
 
   async readDirectory(): Promise<{ orgs: OrgRecord[]; people: PersonRecord[] }> {
