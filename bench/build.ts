@@ -9,9 +9,9 @@ const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
 /** Why dist/ must be rebuilt, or undefined when it was built after the last change to the sources. */
 export function staleBuild(): string | undefined {
-  // tsc writes every output file on each build, so dist/main.js dates the last build.
-  const builtAt = statSync(join(ROOT, 'dist', 'main.js'), { throwIfNoEntry: false })?.mtimeMs;
-  if (builtAt === undefined) return 'no dist/main.js';
+  // tsc writes every output file on each build, so dist/cli/main.js dates the last build.
+  const builtAt = statSync(join(ROOT, 'dist', 'cli', 'main.js'), { throwIfNoEntry: false })?.mtimeMs;
+  if (builtAt === undefined) return 'no dist/cli/main.js';
   const sources = [
     ...readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.ts'))

@@ -1,16 +1,16 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, ENV_NAMES, LOG_LEVELS, resolveConfig } from './config/config.js';
-import { CONFIG_FILE_ENV, readConfigFile } from './config/config-file.js';
-import { DirectoryFileError } from './directory/parse-directory.js';
-import { UnknownPersonError } from './domain/token-service.js';
-import { exportDatabase } from './cli/export.js';
-import { serve } from './cli/serve.js';
-import { createToken, UsageError } from './cli/token.js';
-import { migrateDatabase } from './cli/migrate.js';
-import { RouteLimitError } from './http/rate-limit.js';
-import { addGenerateCommand } from './cli/generate.js';
-import { addImportCommand } from './cli/import.js';
-import { addControlCommands } from './cli/control-commands.js';
+import { ConfigError, ENV_NAMES, LOG_LEVELS, resolveConfig } from '../config/config.js';
+import { CONFIG_FILE_ENV, readConfigFile } from '../config/config-file.js';
+import { DirectoryFileError } from '../directory/parse-directory.js';
+import { UnknownPersonError } from '../domain/token-service.js';
+import { exportDatabase } from './export.js';
+import { serve } from './serve.js';
+import { createToken, UsageError } from './token.js';
+import { migrateDatabase } from './migrate.js';
+import { RouteLimitError } from '../http/rate-limit.js';
+import { addGenerateCommand } from './generate.js';
+import { addImportCommand } from './import.js';
+import { addControlCommands } from './control-commands.js';
 import { writeFile } from 'node:fs/promises';
 
 const DEFAULT_DB = './rollcall.db';
