@@ -1,7 +1,7 @@
 import { encodeHydraId } from '../src/domain/ids.js';
 import type { BenchDirectory } from './generate-directory.js';
 import type { BenchRequest } from './load.js';
-import type { Rng } from '../src/domain/seeded-random.js';
+import type { Rng } from '../src/lib/seeded-random.js';
 
 /**
  * Get Person Details requests: callers drawn from all token holders (admins and plain users), asking

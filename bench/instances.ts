@@ -38,7 +38,7 @@ import { failedRequests, runLoad, stopLoad, type BenchRequest, type LoadResult }
 import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.js';
 import { startServer, stopAll, stopServer, type Server } from './processes.js';
 import { interrupted, makeTempDir, runBench, UsageError } from './lifecycle.js';
-import { Rng } from '../src/domain/seeded-random.js';
+import { Rng } from '../src/lib/seeded-random.js';
 import { alignTable } from './report.js';
 
 const REQUESTS_PER_CASE = 10_000;

@@ -3,7 +3,7 @@ import { encodeHydraId } from '../src/domain/ids.js';
 import type { BenchCaller, BenchDirectory } from './generate-directory.js';
 import type { BenchRequest } from './load.js';
 import { prefixOf } from './prefixes.js';
-import type { Rng } from '../src/domain/seeded-random.js';
+import type { Rng } from '../src/lib/seeded-random.js';
 
 // List People requests of `npm run bench`, all by admins: displayName prefixes (max=100), emails, and
 // lists of 85 IDs (the most Webex allows), drawn from the generated directory; and their preflight.

@@ -53,7 +53,7 @@ import {
 import { createBenchSchema, dropAllSchemas, withoutPassword } from './pg-schema.js';
 import { cpuTimeMs, startBareServer, stopAll, stopServer, type Server } from './processes.js';
 import { interrupted, makeTempDir, runBench, UsageError } from './lifecycle.js';
-import { Rng } from '../src/domain/seeded-random.js';
+import { Rng } from '../src/lib/seeded-random.js';
 import {
   compareStores,
   failuresOf,

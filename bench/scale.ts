@@ -17,7 +17,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { GeneratedTokenHolder } from '../src/directory/generate-directory.js';
-import { Rng } from '../src/domain/seeded-random.js';
+import { Rng } from '../src/lib/seeded-random.js';
 import { encodeHydraId } from '../src/domain/ids.js';
 import { scaleDirectory, type SampledPerson, type ScaleDirectory } from './scale-directory.js';
 import { prefixOf } from './prefixes.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { seededRandom } from '../src/domain/seeded-random.js';
+import { seededRandom } from '../src/lib/seeded-random.js';
 import { control, controlDirectory, TOKEN } from './helpers/control.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 import { assertError, call, type Json, type JsonResponse } from './helpers/wire.js';

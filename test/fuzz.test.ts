@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AddressInfo } from 'node:net';
-import { Rng } from '../src/domain/seeded-random.js';
+import { Rng } from '../src/lib/seeded-random.js';
 import { NOW, peopleSnapshot, TEST_SETTINGS, uuid } from './helpers/people-fixtures.js';
 import { hydra } from './helpers/wire.js';
 import { RawConnection, type RawResponse } from './helpers/raw-connection.js';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, BadRequestError, MESSAGES, RetryLaterError } from '../domain/errors.js';
 import { pathGlob } from '../lib/path-glob.js';
-import { seededRandom } from '../domain/seeded-random.js';
+import { seededRandom } from '../lib/seeded-random.js';
 
 export const FAULT_STATUSES = [429, 423, 500, 502, 503, 504] as const;
 export type FaultStatus = (typeof FAULT_STATUSES)[number];

@@ -1,4 +1,4 @@
-import { Rng } from '../domain/seeded-random.js';
+import { Rng } from '../lib/seeded-random.js';
 import type { DirectoryOrgEntry, DirectoryPersonEntry } from './directory-file-schema.js';
 
 // `rollcall generate`: a synthetic directory file, the same for the same options on every run. Names are
