@@ -1,7 +1,7 @@
 import { toIso } from '../domain/clock.js';
 import { encodeHydraId } from '../domain/ids.js';
 import type { OrgRecord, PersonRecord } from '../domain/model.js';
-import { ROLE_NAMES } from '../domain/roles.js';
+import { roleRefOf } from '../domain/person-fields.js';
 import type { DirectoryFile, DirectoryPersonEntry } from './directory-file-schema.js';
 
 /** The directory file for what is stored, with hydra IDs. Tokens are never written. */
@@ -32,9 +32,7 @@ function exportPerson(p: PersonRecord): DirectoryPersonEntry {
     phoneNumbers: nonEmpty(p.phoneNumbers),
     extension: p.extension,
     locationId: p.locationId === undefined ? undefined : encodeHydraId('LOCATION', p.locationId),
-    roles: nonEmpty(
-      p.roles.map((r) => ((ROLE_NAMES as readonly string[]).includes(r) ? r : encodeHydraId('ROLE', r))),
-    ),
+    roles: nonEmpty(p.roles.map(roleRefOf)),
     licenses: nonEmpty(p.licenses.map((l) => encodeHydraId('LICENSE', l))),
     department: p.department,
     manager: p.manager,

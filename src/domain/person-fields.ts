@@ -1,4 +1,4 @@
-import { decodeHydraId } from './ids.js';
+import { decodeHydraId, encodeHydraId } from './ids.js';
 import { ROLE_NAMES } from './roles.js';
 
 // The rules for a person's fields wherever they come from (a directory file, a request body, a list
@@ -11,6 +11,11 @@ export function resolveRoleRef(ref: string): string | undefined {
   if ((ROLE_NAMES as readonly string[]).includes(ref)) return ref;
   const decoded = decodeHydraId(ref);
   return decoded?.type === 'ROLE' ? decoded.id : undefined;
+}
+
+/** How a directory file writes a stored role: a role name as itself, any other role as its role ID. */
+export function roleRefOf(role: string): string {
+  return (ROLE_NAMES as readonly string[]).includes(role) ? role : encodeHydraId('ROLE', role);
 }
 
 export interface PersonNames {
