@@ -246,7 +246,7 @@ describe('defaults', () => {
   });
 
   test('a missing lastModified defaults to created (a person never changed since)', () => {
-    // README, "The directory file": `lastModified` defaults to `created`, which defaults to the load time.
+    // docs/directory-file.md: `lastModified` defaults to `created`, which defaults to the load time.
     const person = loadOne({ displayName: 'X', created: '2020-05-05T05:05:05.000Z' });
     assert.equal(person.created, Date.parse('2020-05-05T05:05:05.000Z'));
     assert.equal(iso(person.lastModified), '2020-05-05T05:05:05.000Z');

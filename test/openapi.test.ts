@@ -6,7 +6,7 @@ import { openApiFacts, type OpenApiFacts } from './helpers/openapi-facts.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 // The OpenAPI document: served, committed, complete, and in agreement with Cisco's People schema
-// except where Rollcall differs on purpose (the allow-list below, also in the README's Compatibility).
+// except where Rollcall differs on purpose (the allow-list below, also in docs/compatibility.md).
 
 type Json = Record<string, unknown>;
 interface Operation {

@@ -107,7 +107,7 @@ export const PresenceSchema = Type.Object(
 
 export const DirectoryBodySchema = Type.Object(DirectoryFileSchema.properties, {
   additionalProperties: false,
-  description: 'A directory file, the same format as `--seed` (see the README).',
+  description: 'A directory file, the same format as `--seed` (see docs/directory-file.md).',
 });
 
 export const DirectoryCountsSchema = Type.Object(

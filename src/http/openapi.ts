@@ -51,7 +51,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         version,
         description:
           'A Webex-compatible People API server. The People endpoints follow the Webex People API; ' +
-          'the differences are listed in the README (Compatibility).',
+          'the differences are listed in docs/compatibility.md.',
       },
       servers: [
         { url: '/', description: 'The Rollcall serving this document.' },
