@@ -140,7 +140,7 @@ async function main(): Promise<number> {
     { people: options.people, orgs: options.orgs, seed: options.seed, tokens: options.tokens },
     [
       join(ROOT, 'src', 'directory', 'generate-directory.ts'),
-      join(ROOT, 'src', 'domain', 'seeded-random.ts'),
+      join(ROOT, 'src', 'lib', 'seeded-random.ts'),
     ],
     log,
   );
