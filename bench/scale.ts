@@ -138,10 +138,7 @@ async function main(): Promise<number> {
   const directory = await scaleDirectory(
     directoryDir,
     { people: options.people, orgs: options.orgs, seed: options.seed, tokens: options.tokens },
-    [
-      join(ROOT, 'src', 'directory', 'generate-directory.ts'),
-      join(ROOT, 'src', 'lib', 'seeded-random.ts'),
-    ],
+    [join(ROOT, 'src', 'directory', 'generate-directory.ts'), join(ROOT, 'src', 'lib', 'seeded-random.ts')],
     log,
   );
 
