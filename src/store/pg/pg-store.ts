@@ -25,23 +25,18 @@ import { CHANGES_CHANNEL, ChangeFeed } from './change-feed.js';
 import { migratePg } from './migrate.js';
 import { importIntoPg } from './pg-import.js';
 import { PG_MIGRATIONS } from './migrations.js';
+import {
+  APPLICATION_NAME,
+  CONNECT_TIMEOUT_MS,
+  openPool,
+  ReadyPool,
+  reportLostConnections,
+} from './pg-pool.js';
 
 const PG_DIALECT: ListDialect = {
   param: (n) => `$${n}`,
   orgColumnForNameSearch: () => 'org_id',
   rolesAnyOf: (placeholders) => `(roles::jsonb) ?| ARRAY[${placeholders.join(', ')}]::text[]`,
-};
-
-// BIGINT columns hold milliseconds; they fit a JS number exactly, so read them as numbers.
-const INT8_OID = 20;
-const types: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID
-      ? (value: string) => Number(value)
-      : (pg.types.getTypeParser as (oid: number, format?: string) => unknown)(
-          oid,
-          format,
-        )) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 export interface PgStoreOptions {
@@ -50,45 +45,15 @@ export interface PgStoreOptions {
   migrate: boolean;
 }
 
-/**
- * A connection that cannot be made (or a free one waited for) within this fails the query, which the
- * API answers with 503 rather than hanging while the database is unreachable.
- */
-export const CONNECT_TIMEOUT_MS = 5000;
-/** Shown in pg_stat_activity; an application_name in the URL wins. */
-const APPLICATION_NAME = 'rollcall';
-
 /** Opens at once; migrations (when asked for) run first, and every query waits for them. */
 export function openPgStore(connectionString: string, options: PgStoreOptions): PeopleStore {
-  const pool = new pg.Pool({
-    connectionString,
-    max: options.poolSize,
-    types,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    application_name: APPLICATION_NAME,
-  });
+  const pool = openPool(connectionString, options.poolSize);
   const ready = options.migrate ? migratePg(pool).then(() => undefined) : Promise.resolve();
   // Reported by the first query that waits for it; this only keeps it from being "unhandled".
   ready.catch(() => undefined);
   const store = new PgStore(pool, ready, connectionString);
   reportLostConnections(pool, () => store.logger);
   return store;
-}
-
-/**
- * A pooled connection that breaks (a terminated backend, a restarted database) emits `error`, which
- * without a listener ends the process: idle ones on the pool, checked-out ones on the client. Each is
- * logged once here; the pool discards broken clients, and the next query opens a new connection.
- */
-function reportLostConnections(pool: pg.Pool, log: () => StoreLogger | undefined): void {
-  const reported = new WeakSet<pg.PoolClient>();
-  const report = (client: pg.PoolClient, err: Error) => {
-    if (reported.has(client)) return;
-    reported.add(client);
-    log()?.warn({ err }, 'a pooled PostgreSQL connection was lost');
-  };
-  pool.on('connect', (client) => client.on('error', (err) => report(client, err)));
-  pool.on('error', (err, client) => report(client, err));
 }
 
 const insertPersonSql = `INSERT INTO people (${PERSON_COLUMNS.join(', ')})
@@ -377,35 +342,5 @@ async function insertEmails(client: Queryable, person: PersonRecord): Promise<vo
       if (isUniqueViolation(error)) throw new ConflictError(MESSAGES.emailTaken(email));
       throw error;
     }
-  }
-}
-
-/** The pool, but every use waits until the schema is ready. */
-class ReadyPool {
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly ready: Promise<void>,
-  ) {}
-
-  async query<R extends pg.QueryResultRow>(
-    config: string | pg.QueryConfig,
-    values?: unknown[],
-  ): Promise<pg.QueryResult<R>> {
-    await this.ready;
-    return this.pool.query<R>(config, values);
-  }
-
-  async connect(): Promise<pg.PoolClient> {
-    await this.ready;
-    return this.pool.connect();
-  }
-
-  get waitingCount(): number {
-    return this.pool.waitingCount;
-  }
-
-  async end(): Promise<void> {
-    await this.ready.catch(() => undefined);
-    if (!this.pool.ended) await this.pool.end();
   }
 }
