@@ -89,32 +89,38 @@ export class AppMetrics {
 
   /** rollcall_change_feed_connected, for a store that has a change feed (PostgreSQL) only. */
   trackChangeFeed(connected: () => boolean): void {
-    new Gauge({
-      name: 'rollcall_change_feed_connected',
-      help: '1 while the PostgreSQL change feed (LISTEN) is connected; 0 while it is down and token caching is off.',
-      registers: this.registers,
-      collect() {
-        this.set(connected() ? 1 : 0);
-      },
-    });
+    this.connectionGauge(
+      'rollcall_change_feed_connected',
+      '1 while the PostgreSQL change feed (LISTEN) is connected; 0 while it is down and token caching is off.',
+      connected,
+    );
   }
 
   /** rollcall_redis_connected and rollcall_redis_errors_total; resolves to the counter's increment. */
   trackRedis(connected: () => boolean): () => void {
-    new Gauge({
-      name: 'rollcall_redis_connected',
-      help: '1 while Redis (shared rate-limit counters) is connected; 0 while it is down and rate limits are not enforced.',
-      registers: this.registers,
-      collect() {
-        this.set(connected() ? 1 : 0);
-      },
-    });
+    this.connectionGauge(
+      'rollcall_redis_connected',
+      '1 while Redis (shared rate-limit counters) is connected; 0 while it is down and rate limits are not enforced.',
+      connected,
+    );
     const errors = new Counter({
       name: 'rollcall_redis_errors_total',
       help: 'Errors of the Redis connection (each failed connection attempt counts).',
       registers: this.registers,
     });
     return () => errors.inc();
+  }
+
+  /** A gauge read at scrape time: 1 while `connected()` says so, else 0. */
+  private connectionGauge(name: string, help: string, connected: () => boolean): void {
+    new Gauge({
+      name,
+      help,
+      registers: this.registers,
+      collect() {
+        this.set(connected() ? 1 : 0);
+      },
+    });
   }
 
   /** This app's metrics and the process's, in the Prometheus text format. */
