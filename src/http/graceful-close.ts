@@ -55,7 +55,7 @@ export function closeConnectionsGracefully(app: FastifyInstance, graceMs: number
   });
   // The first onRequest hook: a refused request goes no further (no route, no body, no answer).
   app.addHook('onRequest', (request, reply, done) => {
-    if (refused.has(request.raw)) reply.hijack();
+    if (closing && refused.has(request.raw)) reply.hijack();
     done();
   });
 
